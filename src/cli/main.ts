@@ -1,0 +1,30 @@
+import { Command, CommanderError } from "commander";
+import { registerMigrateCommand } from "./commands/migrate.js";
+import { commandOutcome, exitCodes } from "./run-command.js";
+
+export function buildProgram(): Command {
+  const program = new Command("novita-file-sync")
+    .description(
+      "Keeps a PostgreSQL mirror of a Novita AI account's files: history, disappearances, expiry alerts and events.",
+    )
+    .showHelpAfterError()
+    .exitOverride();
+  registerMigrateCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code (0 ok, 1 failure, 2 usage or configuration). */
+export async function runCli(argv: string[]): Promise<number> {
+  commandOutcome.exitCode = exitCodes.ok;
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    }
+    throw error;
+  }
+  return commandOutcome.exitCode;
+}

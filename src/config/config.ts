@@ -1,0 +1,302 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { parseDuration } from "./duration.js";
+
+/** Settings that may hold a secret: each also accepts `<NAME>_FILE`, a path to read it from. */
+export const secretVariables = [
+  "NOVITA_API_KEY",
+  "DATABASE_URL",
+  "MIGRATION_DATABASE_URL",
+  "WEBHOOK_SECRET",
+] as const;
+
+const int = (fallback: number, min = 0) =>
+  z.coerce.number().int(`expects a whole number`).min(min).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "expects true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+const url = (protocols: RegExp, hint: string) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `expects ${hint}`);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+const list = (item: z.ZodType<string, string>) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? [] : v.split(/[,\s]+/).filter(Boolean)))
+      .pipe(z.array(item)),
+  );
+
+const postgresUrl = url(/^postgres(ql)?:$/, "a postgres:// or postgresql:// URL");
+
+const schema = z.object({
+  NOVITA_API_KEY: optionalText,
+  NOVITA_BASE_URL: url(/^https?:$/, "an http(s) URL").default("https://api.novita.ai/openai/v1"),
+  NOVITA_TIMEOUT_MS: int(30_000, 1),
+  NOVITA_DEADLINE_MS: int(300_000, 1),
+  NOVITA_RETRIES: int(5, 0),
+  NOVITA_MAX_RESPONSE_BYTES: int(256 * 1024 * 1024, 1),
+  NOVITA_MAX_PAGES: int(1000, 1),
+
+  DATABASE_URL: optionalText.pipe(postgresUrl.optional()),
+  MIGRATION_DATABASE_URL: optionalText.pipe(postgresUrl.optional()),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  EMBEDDED_POSTGRES_PORT: int(54329, 1),
+  DATABASE_POOL_SIZE: int(10, 1),
+  DATABASE_CONNECT_TIMEOUT_MS: int(10_000, 1),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(300_000, 0),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(300_000, 0),
+
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "expects one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+  HTTP_PORT: int(8080, 0),
+
+  DISAPPEARANCE_CONFIRMATIONS: int(1, 1),
+  MASS_DISAPPEARANCE_MIN: int(10, 0),
+  MASS_DISAPPEARANCE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+  GUARD_CONFIRMATIONS: int(3, 1),
+  EMIT_CREATED_ON_BOOTSTRAP: bool(false),
+
+  EXPIRY_WARNING_WINDOWS: z
+    .string()
+    .default("24h,1h")
+    .transform((text, ctx) => {
+      try {
+        const windows = text
+          .split(",")
+          .map((w) => w.trim())
+          .filter(Boolean)
+          .map(parseDuration);
+        return [...new Set(windows)].sort((a, b) => b - a);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  EXPIRY_SCAN_SCHEDULE: z.string().default("* * * * *"),
+
+  EVENT_SOURCE: z.string().min(1).default("urn:novita-file-sync"),
+  EVENT_TYPE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, "expects a reverse-DNS name such as ai.novita.filesync")
+    .default("ai.novita.filesync"),
+  WEBHOOK_URL: list(url(/^https?:$/, "http(s) URLs separated by commas")),
+  WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]+$/, "expects a secret in whsec_<base64> form")
+      .optional(),
+  ),
+  WEBHOOK_TIMEOUT_MS: int(10_000, 1),
+  WEBHOOK_MAX_ATTEMPTS: int(8, 1),
+  NATS_URL: optionalText.pipe(url(/^(nats|tls|wss?):$/, "a nats:// URL").optional()),
+  NATS_SUBJECT_PREFIX: z.string().min(1).default("novita.files"),
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "expects letters, digits, _ or -")
+    .default("NOVITA_FILE_EVENTS"),
+  DISPATCH_POLL_INTERVAL_MS: int(5_000, 10),
+  DISPATCH_BATCH_SIZE: int(100, 1),
+
+  SYNC_ON_START: bool(true),
+  SYNC_SCHEDULE: z.string().default("*/5 * * * *"),
+  SYNC_TIMEZONE: z.string().default("UTC"),
+  SYNC_STALE_AFTER: duration("30m"),
+  SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+});
+
+type Env = z.output<typeof schema>;
+
+/** The resolved configuration, parsed once at the edge and passed down. */
+export interface Config {
+  novita: {
+    apiKey: string | undefined;
+    baseUrl: string;
+    timeoutMs: number;
+    deadlineMs: number;
+    retries: number;
+    maxResponseBytes: number;
+    maxPages: number;
+  };
+  database: {
+    /** Unset: the embedded PostgreSQL under `dataDir` is used. */
+    url: string | undefined;
+    /** Owner role for migrations; defaults to `url`. */
+    migrationUrl: string | undefined;
+    dataDir: string;
+    embeddedPort: number;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleInTransactionTimeoutMs: number;
+  };
+  logLevel: Env["LOG_LEVEL"];
+  httpPort: number;
+  sync: {
+    disappearanceConfirmations: number;
+    massDisappearanceMin: number;
+    massDisappearanceRatio: number;
+    guardConfirmations: number;
+    emitCreatedOnBootstrap: boolean;
+    onStart: boolean;
+    schedule: string;
+    timezone: string;
+    staleAfterMs: number;
+  };
+  expiry: { windowsMs: number[]; scanSchedule: string };
+  events: {
+    source: string;
+    typePrefix: string;
+    webhookUrls: string[];
+    webhookSecret: string | undefined;
+    webhookTimeoutMs: number;
+    webhookMaxAttempts: number;
+    natsUrl: string | undefined;
+    natsSubjectPrefix: string;
+    natsStream: string;
+    pollIntervalMs: number;
+    batchSize: number;
+  };
+  shutdownTimeoutMs: number;
+  /** Every secret value in force, for scrubbing logs and errors. */
+  secrets: string[];
+}
+
+/**
+ * Reads the configuration from environment variables. Throws a ConfigError that names every
+ * missing or invalid variable and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const raw: Record<string, string | undefined> = { ...env };
+  for (const name of secretVariables) {
+    const fileVar = `${name}_FILE`;
+    const path = env[fileVar];
+    if (path === undefined || path === "") continue;
+    if (env[name] !== undefined && env[name] !== "") {
+      problems.push(`${name} and ${fileVar} are both set; set only one of them`);
+      continue;
+    }
+    try {
+      raw[name] = readFileSync(path, "utf8").trim();
+    } catch (error) {
+      problems.push(`${fileVar}: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+  const e = parsed.data;
+  if (e.WEBHOOK_URL.length > 0 && e.WEBHOOK_SECRET === undefined) {
+    throw new ConfigError(
+      "Invalid configuration:\n  - WEBHOOK_SECRET: expects a whsec_ secret when WEBHOOK_URL is set",
+    );
+  }
+  return {
+    novita: {
+      apiKey: e.NOVITA_API_KEY,
+      baseUrl: e.NOVITA_BASE_URL.replace(/\/+$/, ""),
+      timeoutMs: e.NOVITA_TIMEOUT_MS,
+      deadlineMs: e.NOVITA_DEADLINE_MS,
+      retries: e.NOVITA_RETRIES,
+      maxResponseBytes: e.NOVITA_MAX_RESPONSE_BYTES,
+      maxPages: e.NOVITA_MAX_PAGES,
+    },
+    database: {
+      url: e.DATABASE_URL,
+      migrationUrl: e.MIGRATION_DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      embeddedPort: e.EMBEDDED_POSTGRES_PORT,
+      poolSize: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    httpPort: e.HTTP_PORT,
+    sync: {
+      disappearanceConfirmations: e.DISAPPEARANCE_CONFIRMATIONS,
+      massDisappearanceMin: e.MASS_DISAPPEARANCE_MIN,
+      massDisappearanceRatio: e.MASS_DISAPPEARANCE_RATIO,
+      guardConfirmations: e.GUARD_CONFIRMATIONS,
+      emitCreatedOnBootstrap: e.EMIT_CREATED_ON_BOOTSTRAP,
+      onStart: e.SYNC_ON_START,
+      schedule: e.SYNC_SCHEDULE,
+      timezone: e.SYNC_TIMEZONE,
+      staleAfterMs: e.SYNC_STALE_AFTER,
+    },
+    expiry: { windowsMs: e.EXPIRY_WARNING_WINDOWS, scanSchedule: e.EXPIRY_SCAN_SCHEDULE },
+    events: {
+      source: e.EVENT_SOURCE,
+      typePrefix: e.EVENT_TYPE_PREFIX,
+      webhookUrls: e.WEBHOOK_URL,
+      webhookSecret: e.WEBHOOK_SECRET,
+      webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      natsUrl: e.NATS_URL,
+      natsSubjectPrefix: e.NATS_SUBJECT_PREFIX,
+      natsStream: e.NATS_STREAM,
+      pollIntervalMs: e.DISPATCH_POLL_INTERVAL_MS,
+      batchSize: e.DISPATCH_BATCH_SIZE,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    secrets: [
+      e.NOVITA_API_KEY,
+      e.WEBHOOK_SECRET,
+      passwordOf(e.DATABASE_URL),
+      passwordOf(e.MIGRATION_DATABASE_URL),
+    ].filter((s): s is string => s !== undefined && s !== ""),
+  };
+}
+
+/** For commands that call the API: the key must be there. */
+export function requireApiKey(config: Config): string {
+  if (config.novita.apiKey === undefined) {
+    throw new ConfigError(
+      "Invalid configuration:\n  - NOVITA_API_KEY: required; set it (or NOVITA_API_KEY_FILE) to your Novita API key",
+    );
+  }
+  return config.novita.apiKey;
+}
+
+function passwordOf(databaseUrl: string | undefined): string | undefined {
+  if (databaseUrl === undefined) return undefined;
+  try {
+    return decodeURIComponent(new URL(databaseUrl).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

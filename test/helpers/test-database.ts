@@ -1,0 +1,58 @@
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { afterAll, inject } from "vitest";
+import { makePool } from "../../src/db/pool.js";
+import { makePrisma, type PrismaClient } from "../../src/db/prisma.js";
+import { silentLogger } from "../../src/logging/logger.js";
+import { databaseUrl, withAdmin } from "./global-setup.js";
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  /** Runs raw SQL on the test database (assertions are on rows). */
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<R[]>;
+}
+
+/**
+ * A fresh database, cloned from the migrated template, for the calling test file. It is dropped
+ * after the file's tests.
+ */
+export async function createTestDatabase(
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
+  const adminUrl = inject("adminUrl");
+  const name = `nfs_test_${randomBytes(5).toString("hex")}`;
+  const template = options.migrated === false ? "template0" : inject("templateDatabase");
+  await withAdmin(adminUrl, (client) =>
+    client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`),
+  );
+  const url = databaseUrl(adminUrl, name);
+  const pool = makePool({
+    url,
+    poolSize: 5,
+    connectTimeoutMs: 5_000,
+    statementTimeoutMs: 30_000,
+    idleInTransactionTimeoutMs: 30_000,
+    logger: silentLogger,
+  });
+  const prisma = makePrisma(pool);
+  afterAll(async () => {
+    await prisma.$disconnect().catch(() => {});
+    await pool.end().catch(() => {});
+    await withAdmin(adminUrl, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    );
+  });
+  return {
+    name,
+    url,
+    pool,
+    prisma,
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+  };
+}
