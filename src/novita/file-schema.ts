@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+/** A file as the rest of the system sees it: validated, camel-cased, dates as Date. */
+export interface NovitaFile {
+  id: string;
+  /** Always "file" in practice; kept as sent. */
+  object: string;
+  bytes: number;
+  filename: string;
+  createdAt: Date;
+  /** Set for output files only. */
+  expiresAt: Date | null;
+  /** "batch" or "batch_output" today; other values are accepted. */
+  purpose: string;
+  /** From metadata.total_requests (batch input files). */
+  totalRequests: number | null;
+  /** The metadata object as received ({} when the API left it out or sent null). */
+  metadata: Record<string, unknown>;
+  /** Top-level fields this client does not know, kept rather than rejected. */
+  extra: Record<string, unknown>;
+}
+
+/** Purposes documented by Novita; others are accepted and logged at debug level. */
+export const knownPurposes: ReadonlySet<string> = new Set(["batch", "batch_output"]);
+
+/** 9999-12-31T23:59:59Z: later timestamps would not fit a JavaScript Date or PostgreSQL nicely. */
+const maxUnixSeconds = 253_402_300_799;
+const unixSeconds = z.number().int().min(0).max(maxUnixSeconds);
+
+const knownFields = new Set([
+  "id",
+  "object",
+  "bytes",
+  "filename",
+  "created_at",
+  "expires_at",
+  "purpose",
+  "metadata",
+]);
+
+/** One item of the `data` array, as documented (lenient where the docs and reality may differ). */
+export const fileItemSchema = z.looseObject({
+  id: z.string().min(1),
+  object: z.string().default("file"),
+  bytes: z.number().int().min(0),
+  filename: z.string(),
+  created_at: unixSeconds,
+  expires_at: unixSeconds.nullish(),
+  purpose: z.string().min(1),
+  // Documented as required; tolerated when absent or null, but any other non-object is invalid.
+  metadata: z.looseObject({ total_requests: z.number().int().min(0).nullish() }).nullish(),
+});
+
+export type FileItemParse =
+  | { ok: true; file: NovitaFile }
+  | { ok: false; id: string | null; problem: string };
+
+/** Validates one raw item on its own, so that one bad item never sinks the whole listing. */
+export function parseFileItem(raw: unknown): FileItemParse {
+  const result = fileItemSchema.safeParse(raw);
+  if (!result.success) {
+    const problem = result.error.issues
+      .map((issue) => `${issue.path.join(".") || "item"}: ${issue.message}`)
+      .join("; ");
+    return { ok: false, id: readableId(raw), problem };
+  }
+  const item = result.data;
+  const extra: Record<string, unknown> = {};
+  for (const key of Object.keys(item)) {
+    if (!knownFields.has(key)) extra[key] = item[key];
+  }
+  const metadata = item.metadata ?? {};
+  return {
+    ok: true,
+    file: {
+      id: item.id,
+      object: item.object,
+      bytes: item.bytes,
+      filename: item.filename,
+      createdAt: new Date(item.created_at * 1000),
+      expiresAt: item.expires_at == null ? null : new Date(item.expires_at * 1000),
+      purpose: item.purpose,
+      totalRequests: metadata.total_requests ?? null,
+      metadata,
+      extra,
+    },
+  };
+}
+
+/** The item's id when it is a non-empty string, so an invalid file still counts as seen. */
+export function readableId(raw: unknown): string | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === "string" && id.length > 0 ? id : null;
+}

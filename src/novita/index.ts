@@ -1,0 +1,9 @@
+export type { NovitaFile } from "./file-schema.js";
+export type { FileListing, InvalidItem } from "./list-files.js";
+export {
+  makeNovitaClient,
+  type NovitaClient,
+  type NovitaClientOptions,
+  novitaClientDefaults,
+} from "./make-novita-client.js";
+export { NovitaError, type NovitaErrorCode } from "./novita-error.js";
