@@ -1,0 +1,106 @@
+// One measurement in a fresh process (so its peak RSS is its own): prints one JSON line.
+//   measure.ts floor|sync|naive <databaseUrl> <simulatorBaseUrl> <apiKey>
+import { makePool } from "../src/db/pool.js";
+import { makePrisma } from "../src/db/prisma.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { makeNovitaClient } from "../src/novita/index.js";
+import { syncOnce } from "../src/sync/sync-once.js";
+
+const [mode, databaseUrl, baseUrl, apiKey] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
+const pool = makePool({
+  url: databaseUrl,
+  poolSize: 2,
+  connectTimeoutMs: 10_000,
+  statementTimeoutMs: 0,
+  idleInTransactionTimeoutMs: 0,
+  logger: silentLogger,
+});
+await pool.query("SELECT 1"); // connection set-up is not part of any figure
+const client = makeNovitaClient({ baseUrl, apiKey, logger: silentLogger, retries: 0 });
+const started = performance.now();
+let detail: Record<string, unknown> = {};
+
+if (mode === "floor") {
+  // The floor: one fetch, JSON.parse, one set-based insert into an unindexed temporary table.
+  const response = await fetch(`${baseUrl}/files`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  const body = JSON.parse(await response.text()) as { data: Record<string, unknown>[] };
+  const column = (name: string) => body.data.map((f) => f[name] ?? null);
+  const c = await pool.connect();
+  await c.query("BEGIN");
+  await c.query(
+    "CREATE TEMP TABLE floor (id text, object text, filename text, bytes bigint, purpose text, created_at bigint, expires_at bigint, metadata jsonb) ON COMMIT DROP",
+  );
+  await c.query(
+    "INSERT INTO floor SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::jsonb[])",
+    [
+      column("id"),
+      column("object"),
+      column("filename"),
+      column("bytes"),
+      column("purpose"),
+      column("created_at"),
+      column("expires_at"),
+      body.data.map((f) => JSON.stringify(f.metadata ?? {})),
+    ],
+  );
+  await c.query("COMMIT");
+  c.release();
+  detail = { files: body.data.length };
+} else if (mode === "sync") {
+  const outcome = await syncOnce(
+    {
+      pool,
+      listFiles: () => client.listFiles(),
+      logger: silentLogger,
+      settings: {
+        disappearanceConfirmations: 1,
+        massDisappearanceMin: 10,
+        massDisappearanceRatio: 0.5,
+        guardConfirmations: 3,
+        emitCreatedOnBootstrap: false,
+      },
+    },
+    { trigger: "manual" },
+  );
+  if (outcome.status !== "succeeded") throw outcome.error ?? new Error(outcome.status);
+  detail = { ...outcome.counts };
+} else if (mode === "naive") {
+  // The naive baseline: one Prisma upsert per file.
+  const prisma = makePrisma(pool);
+  const listing = await client.listFiles();
+  const now = new Date();
+  for (const f of listing.files) {
+    const state = {
+      object: f.object,
+      filename: f.filename,
+      bytes: BigInt(f.bytes),
+      purpose: f.purpose,
+      createdAt: f.createdAt,
+      expiresAt: f.expiresAt,
+      totalRequests: f.totalRequests,
+      metadata: f.metadata as object,
+    };
+    await prisma.file.upsert({
+      where: { id: f.id },
+      create: { id: f.id, ...state, firstSeenAt: now, lastChangedAt: now, lastSeenAt: now },
+      update: state,
+    });
+  }
+  detail = { files: listing.files.length };
+  await prisma.$disconnect();
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+
+const wallMs = performance.now() - started;
+await pool.end();
+process.stdout.write(
+  `${JSON.stringify({ mode, wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, ...detail })}\n`,
+);

@@ -1,0 +1,179 @@
+// `npm run bench`: sync throughput against the simulator over loopback. For 10k and 100k files:
+// initial import, steady state (no change) and 1% churn, each in its own process, with wall time,
+// rows written (pg_stat_user_tables) and peak RSS; and two references: the floor (one fetch +
+// JSON.parse + one set-based insert into an unindexed temporary table) and, at 10k, a naive
+// baseline (one prisma.file.upsert per file).
+//
+// Database: BENCH_DATABASE_URL (a server URL allowed to create databases), else an embedded
+// PostgreSQL in a temporary directory.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
+import { migrate } from "../src/db/migrate.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { startSimulator } from "../src/simulator/index.js";
+
+const apiKey = "sk-bench";
+const scales = (process.env.BENCH_SCALES ?? "10000,100000").split(",").map(Number);
+const measureScript = fileURLToPath(new URL("./measure.ts", import.meta.url));
+
+interface Row {
+  scale: number;
+  scenario: string;
+  wallMs: number;
+  rowsWritten: number | null;
+  peakRssMb: number;
+}
+
+async function main() {
+  const { serverUrl, stop } = await database();
+  const simulator = await startSimulator({ apiKey, seed: 42 });
+  const rows: Row[] = [];
+  try {
+    for (const scale of scales) {
+      const url = await freshDatabase(serverUrl, `nfs_bench_${scale}`);
+      simulator.reset();
+      simulator.store.generate(scale, { seed: scale });
+      const floor = await measure("floor", url, simulator.baseUrl);
+      rows.push({
+        scale,
+        scenario: "floor (fetch + parse + insert)",
+        wallMs: floor.wallMs,
+        rowsWritten: null,
+        peakRssMb: floor.peakRssMb,
+      });
+      rows.push(await measureSync(scale, "initial import", url, simulator.baseUrl));
+      rows.push(await measureSync(scale, "steady state", url, simulator.baseUrl));
+      churn(simulator, scale / 100);
+      rows.push(await measureSync(scale, "1% churn", url, simulator.baseUrl));
+      if (scale <= 10_000) {
+        const naiveUrl = await freshDatabase(serverUrl, `nfs_bench_naive_${scale}`);
+        const naive = await measure("naive", naiveUrl, simulator.baseUrl);
+        rows.push({
+          scale,
+          scenario: "naive (prisma upsert per file)",
+          wallMs: naive.wallMs,
+          rowsWritten: null,
+          peakRssMb: naive.peakRssMb,
+        });
+      }
+    }
+  } finally {
+    await simulator.close();
+    await stop();
+  }
+  print(rows);
+}
+
+/** Runs one measurement in a child process (asynchronously: the simulator lives in this one). */
+async function measure(mode: string, url: string, baseUrl: string) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", measureScript, mode, url, baseUrl, apiKey],
+    { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { wallMs: number; peakRssMb: number };
+}
+
+async function measureSync(
+  scale: number,
+  scenario: string,
+  url: string,
+  baseUrl: string,
+): Promise<Row> {
+  const before = await rowsWritten(url);
+  const result = await measure("sync", url, baseUrl);
+  // The measuring process has exited, so its backend has flushed its statistics.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return {
+    scale,
+    scenario,
+    wallMs: result.wallMs,
+    rowsWritten: (await rowsWritten(url)) - before,
+    peakRssMb: result.peakRssMb,
+  };
+}
+
+/** 1% churn: a third of the files change size, a third are deleted, a third are new. */
+function churn(simulator: Awaited<ReturnType<typeof startSimulator>>, count: number) {
+  const files = simulator.store.list();
+  const third = Math.floor(count / 3);
+  for (const file of files.slice(0, third))
+    simulator.store.update(file.id, { bytes: file.bytes + 1 });
+  for (const file of files.slice(third, 2 * third)) simulator.store.remove(file.id);
+  for (let i = 0; i < count - 2 * third; i++)
+    simulator.store.add({ purpose: i % 2 ? "batch" : "batch_output" });
+}
+
+async function rowsWritten(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS n FROM pg_stat_user_tables
+        WHERE relname IN ('files', 'file_versions', 'events', 'sync_runs')`,
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await migrate(url.toString(), silentLogger);
+  return url.toString();
+}
+
+async function database(): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
+  if (process.env.BENCH_DATABASE_URL)
+    return { serverUrl: process.env.BENCH_DATABASE_URL, stop: async () => {} };
+  const dataDir = mkdtempSync(join(tmpdir(), "nfs-bench-pg-"));
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port: 54400 + Math.floor(Math.random() * 500),
+    logger: silentLogger,
+  });
+  return {
+    serverUrl: embedded.url.replace(/\/[^/]*$/, "/postgres"),
+    stop: async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function print(rows: Row[]) {
+  const fmt = (n: number) => n.toFixed(0).padStart(8);
+  console.log(
+    `\n${"files".padStart(7)}  ${"scenario".padEnd(32)} ${"wall ms".padStart(8)} ${"rows".padStart(8)} ${"RSS MB".padStart(8)}  vs floor`,
+  );
+  for (const row of rows) {
+    const floor = rows.find((r) => r.scale === row.scale && r.scenario.startsWith("floor"))!;
+    console.log(
+      `${String(row.scale).padStart(7)}  ${row.scenario.padEnd(32)} ${fmt(row.wallMs)} ${row.rowsWritten === null ? "       -" : fmt(row.rowsWritten)} ${fmt(row.peakRssMb)}  ${(row.wallMs / floor.wallMs).toFixed(2)}x`,
+    );
+  }
+  console.log(
+    "\nTargets: 100k steady state <= 1.5x floor; 100k initial import <= 3x floor; 10k import >= 30x faster than naive; peak RSS < 400 MB at 100k.",
+  );
+  const at = (scale: number, prefix: string) =>
+    rows.find((r) => r.scale === scale && r.scenario.startsWith(prefix));
+  const naive = at(10_000, "naive");
+  const import10k = at(10_000, "initial");
+  if (naive && import10k)
+    console.log(`10k: naive / initial import = ${(naive.wallMs / import10k.wallMs).toFixed(1)}x`);
+}
+
+await main();

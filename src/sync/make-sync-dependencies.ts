@@ -1,0 +1,26 @@
+import type pg from "pg";
+import { type Config, requireApiKey } from "../config/config.js";
+import type { Logger } from "../logging/logger.js";
+import { makeNovitaClient, type NovitaClientOptions } from "../novita/index.js";
+import type { SyncDependencies } from "./sync-once.js";
+
+/** Wires a sync run from configuration: the Novita client and the settings. */
+export function makeSyncDependencies(
+  config: Config,
+  pool: pg.Pool,
+  logger: Logger,
+  extra: Pick<NovitaClientOptions, "onRequest" | "signal"> = {},
+): SyncDependencies {
+  const client = makeNovitaClient({
+    ...config.novita,
+    apiKey: requireApiKey(config),
+    logger,
+    ...extra,
+  });
+  return {
+    pool,
+    listFiles: () => client.listFiles(),
+    logger,
+    settings: config.sync,
+  };
+}
