@@ -25,9 +25,7 @@ export interface SyncScenario {
   simulator: Simulator;
   /** One sync run against the simulator, as `sync` runs it. */
   sync(options?: { force?: boolean; settings?: Partial<SyncSettings> }): Promise<SyncOutcome>;
-  events(): Promise<
-    { seq: number; type: string; file_id: string | null; data: Row }[]
-  >;
+  events(): Promise<{ seq: number; type: string; file_id: string | null; data: Row }[]>;
   file(id: string): Promise<Row | undefined>;
   versions(id: string): Promise<Row[]>;
 }

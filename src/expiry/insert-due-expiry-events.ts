@@ -1,0 +1,129 @@
+import type { SqlClient } from "./sql-client.js";
+
+// One set-based statement decides and writes every due expiry event (the rules are stated in
+// decide-due-expiry-events.ts). Exactly-once comes from events.dedupe_key being UNIQUE: replicas,
+// retries and restarts that race insert nothing twice. The NOT EXISTS before ON CONFLICT keeps
+// the common case (already emitted) from drawing a seq value on every scan; ON CONFLICT settles
+// the races. Rows are inserted in one fixed order so racing scans cannot deadlock each other.
+const insertDueExpiryEventsSql = `
+WITH clock AS (
+  SELECT COALESCE($1::timestamptz, now()) AS now
+),
+windows AS (
+  SELECT w.window_ms, w.label FROM unnest($2::bigint[], $3::text[]) AS w(window_ms, label)
+),
+tightest AS (
+  SELECT DISTINCT ON (f.id) f.id, f.filename, f.purpose, f.bytes, f.expires_at, w.window_ms, w.label
+  FROM files f
+  CROSS JOIN clock c
+  JOIN windows w ON f.expires_at - w.window_ms * interval '1 millisecond' <= c.now
+  WHERE f.status = 'active'
+    AND f.expires_at > c.now
+    AND f.expires_at <= c.now + (SELECT max(window_ms) FROM windows) * interval '1 millisecond'
+  ORDER BY f.id, w.window_ms
+),
+warnings AS (
+  SELECT
+    'file.expiring' AS type,
+    t.id AS file_id,
+    t.expires_at,
+    'file.expiring:' || t.id || ':' || t.window_ms || ':' || floor(extract(epoch FROM t.expires_at))::bigint AS dedupe_key,
+    jsonb_build_object(
+      'window', t.label,
+      'window_ms', t.window_ms,
+      'expires_at', to_char(t.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'seconds_left', floor(extract(epoch FROM t.expires_at - c.now))::bigint,
+      'filename', t.filename,
+      'purpose', t.purpose,
+      'bytes', t.bytes
+    ) AS data
+  FROM tightest t
+  CROSS JOIN clock c
+  -- A wider warning never follows a tighter one for the same expiry (say the windows were
+  -- reconfigured from 24h,1h to 24h,2h after the 1h warning went out).
+  WHERE NOT EXISTS (
+    SELECT 1 FROM events e
+    WHERE e.file_id = t.id
+      AND e.type = 'file.expiring'
+      AND (e.data->>'window_ms')::bigint < t.window_ms
+      AND floor(extract(epoch FROM (e.data->>'expires_at')::timestamptz))
+        = floor(extract(epoch FROM t.expires_at))
+  )
+),
+expirations AS (
+  SELECT
+    'file.expired' AS type,
+    f.id AS file_id,
+    f.expires_at,
+    'file.expired:' || f.id || ':' || floor(extract(epoch FROM f.expires_at))::bigint AS dedupe_key,
+    jsonb_build_object(
+      'expires_at', to_char(f.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'seconds_since_expiry', floor(extract(epoch FROM c.now - f.expires_at))::bigint,
+      'still_listed', f.status = 'active' AND f.missed_runs = 0,
+      'status', f.status,
+      'filename', f.filename,
+      'purpose', f.purpose,
+      'bytes', f.bytes
+    ) AS data
+  FROM files f
+  CROSS JOIN clock c
+  WHERE f.expires_at <= c.now
+    AND f.expires_at >= c.now - $4::float8 * interval '1 millisecond'
+    -- An expiry that happened before the mirror first saw the file is history, not news.
+    AND f.expires_at >= f.first_seen_at
+),
+due AS (
+  SELECT * FROM warnings
+  UNION ALL
+  SELECT * FROM expirations
+),
+inserted AS (
+  INSERT INTO events (type, file_id, data, dedupe_key, occurred_at, sync_run_id)
+  SELECT d.type, d.file_id, d.data, d.dedupe_key, c.now, NULL
+  FROM due d
+  CROSS JOIN clock c
+  WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = d.dedupe_key)
+  ORDER BY d.expires_at, d.file_id, d.type
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING type
+)
+SELECT
+  (SELECT now FROM clock) AS scanned_at,
+  count(*) FILTER (WHERE type = 'file.expiring')::int AS warnings,
+  count(*) FILTER (WHERE type = 'file.expired')::int AS expired
+FROM inserted
+`;
+
+export interface DueExpiryEventsParams {
+  /** The scan's clock; null means the database's now(). */
+  now: Date | null;
+  windows: readonly { ms: number; label: string }[];
+  expiredLookbackMs: number;
+}
+
+export interface InsertedExpiryEvents {
+  /** The time the scan judged by (the injected clock or the database's now()). */
+  scannedAt: Date;
+  /** `file.expiring` events written by this scan. */
+  warnings: number;
+  /** `file.expired` events written by this scan. */
+  expired: number;
+}
+
+/** Writes every expiry event due at the scan's clock that is not in the outbox yet. */
+export async function insertDueExpiryEvents(
+  db: SqlClient,
+  params: DueExpiryEventsParams,
+): Promise<InsertedExpiryEvents> {
+  const result = await db.query<{ scanned_at: Date; warnings: number; expired: number }>(
+    insertDueExpiryEventsSql,
+    [
+      params.now,
+      params.windows.map((w) => w.ms),
+      params.windows.map((w) => w.label),
+      params.expiredLookbackMs,
+    ],
+  );
+  const row = result.rows[0]!;
+  return { scannedAt: row.scanned_at, warnings: row.warnings, expired: row.expired };
+}
