@@ -1,5 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerReportCommand } from "./commands/report.js";
+import { registerSimulatorCommand } from "./commands/simulator.js";
+import { registerSyncCommand } from "./commands/sync.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { commandOutcome, exitCodes } from "./run-command.js";
 
 export function buildProgram(): Command {
@@ -10,6 +14,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrateCommand(program);
+  registerSyncCommand(program);
+  registerWorkerCommand(program);
+  registerReportCommand(program);
+  registerSimulatorCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

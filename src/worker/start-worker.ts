@@ -1,0 +1,163 @@
+import { type ScheduledTask, schedule, setRunCoordinator, validate } from "node-cron";
+import type { Config } from "../config/config.js";
+import type { Database } from "../db/open-database.js";
+import { ConfigError } from "../errors.js";
+import type { Logger } from "../logging/logger.js";
+import { makeSyncDependencies } from "../sync/make-sync-dependencies.js";
+import { startHttpServer } from "./http-server.js";
+import { makeWorkerMetrics } from "./metrics.js";
+import { makePostgresRunCoordinator, pruneCronFires } from "./run-coordinator.js";
+import { decideStartupTrigger, previousFire } from "./startup-trigger.js";
+import { makeSyncJob } from "./sync-job.js";
+
+/** A background part of the worker that starts with it and stops on shutdown. */
+export interface WorkerPart {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface WorkerHooks {
+  /** Runs after every sync and on EXPIRY_SCAN_SCHEDULE (the expiry scan). */
+  scan?: () => Promise<void>;
+  /** Started with the worker (the event dispatcher). */
+  startParts?: () => Promise<WorkerPart[]>;
+}
+
+export interface Worker {
+  httpPort: number;
+  /** Graceful stop: no new fires, the running sync finishes (bounded), parts stop, HTTP closes. */
+  stop(): Promise<void>;
+}
+
+/** Starts the worker on an open (migrated) database. */
+export async function startWorker(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  hooks: WorkerHooks = {},
+): Promise<Worker> {
+  for (const [name, expression] of [
+    ["SYNC_SCHEDULE", config.sync.schedule],
+    ["EXPIRY_SCAN_SCHEDULE", config.expiry.scanSchedule],
+  ] as const) {
+    if (!validate(expression)) {
+      throw new ConfigError(
+        `Invalid configuration:\n  - ${name}: "${expression}" is not a cron expression`,
+      );
+    }
+  }
+  const { pool } = database;
+  const abort = new AbortController();
+  const metrics = makeWorkerMetrics(pool, config.expiry.windowsMs);
+  const syncDeps = makeSyncDependencies(config, pool, logger, {
+    onRequest: (info) => metrics.recordApiRequest(info),
+    signal: abort.signal,
+  });
+  const scan = hooks.scan;
+  const job = makeSyncJob({ deps: syncDeps, metrics, logger, afterSync: scan });
+  const http = await startHttpServer({
+    port: config.httpPort,
+    pool,
+    metrics,
+    staleAfterMs: config.sync.staleAfterMs,
+    logger,
+  });
+
+  setRunCoordinator(makePostgresRunCoordinator(pool));
+  const cronLogger = {
+    info: (m: string) => logger.debug({ cron: m }, "node-cron"),
+    warn: (m: string) => logger.warn({ cron: m }, "node-cron"),
+    error: (m: string | Error, err?: Error) => logger.error({ err: err ?? m }, "node-cron"),
+    debug: (m: string | Error) => logger.debug({ cron: String(m) }, "node-cron"),
+  };
+  const tasks: ScheduledTask[] = [
+    schedule(
+      config.sync.schedule,
+      async () => {
+        await job.run("cron");
+        await pruneCronFires(pool).catch(() => {});
+      },
+      {
+        name: "sync",
+        timezone: config.sync.timezone,
+        noOverlap: true,
+        distributed: true,
+        logger: cronLogger,
+      },
+    ),
+  ];
+  if (scan !== undefined) {
+    tasks.push(
+      schedule(
+        config.expiry.scanSchedule,
+        () => scan().catch((error: unknown) => logger.error({ err: error }, "expiry scan failed")),
+        {
+          name: "expiry-scan",
+          timezone: config.sync.timezone,
+          noOverlap: true,
+          distributed: true,
+          logger: cronLogger,
+        },
+      ),
+    );
+  }
+  const parts = (await hooks.startParts?.()) ?? [];
+
+  const startupTrigger = await decideStartup(config, database, logger);
+  if (startupTrigger !== null) void job.run(startupTrigger);
+
+  return {
+    httpPort: http.port,
+    async stop() {
+      for (const task of tasks) await task.stop();
+      if (job.busy()) {
+        logger.info(
+          { timeoutMs: config.shutdownTimeoutMs },
+          "waiting for the running sync to finish",
+        );
+        const finished = await Promise.race([
+          job.idle().then(() => true),
+          new Promise<boolean>((resolve) =>
+            setTimeout(resolve, config.shutdownTimeoutMs, false).unref(),
+          ),
+        ]);
+        if (!finished) {
+          logger.warn(
+            "the running sync did not finish within SHUTDOWN_TIMEOUT_MS; aborting it (nothing of it is applied)",
+          );
+          abort.abort();
+          await job.idle();
+        }
+      }
+      for (const part of parts) {
+        await part
+          .stop()
+          .catch((error: unknown) =>
+            logger.warn({ err: error, part: part.name }, "stopping failed"),
+          );
+      }
+      for (const task of tasks) await task.destroy();
+      setRunCoordinator(undefined);
+      await http.close();
+    },
+  };
+}
+
+async function decideStartup(config: Config, database: Database, logger: Logger) {
+  try {
+    const { rows } = await database.pool.query<{ at: Date | null }>(
+      "SELECT max(started_at) AS at FROM sync_runs WHERE status <> 'skipped'",
+    );
+    const trigger = decideStartupTrigger({
+      lastRunStartedAt: rows[0]?.at ?? null,
+      previousFireAt: previousFire(config.sync.schedule, config.sync.timezone, new Date()),
+      syncOnStart: config.sync.onStart,
+    });
+    if (trigger === "catch-up")
+      logger.info("missed scheduled syncs while down; running one catch-up sync");
+    return trigger;
+  } catch (error) {
+    logger.warn({ err: error }, "could not decide on a startup sync; waiting for the schedule");
+    return null;
+  }
+}

@@ -1,0 +1,178 @@
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { afterAll, describe, expect, it } from "vitest";
+import { startSimulator } from "../src/simulator/index.js";
+import { startTcpProxy } from "./helpers/tcp-proxy.js";
+import { createTestDatabase } from "./helpers/test-database.js";
+import { waitFor } from "./helpers/wait-for.js";
+import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process.js";
+
+const apiKey = "sk-worker-test";
+
+async function setup() {
+  const db = await createTestDatabase();
+  const simulator = await startSimulator({ apiKey, seed: 3 });
+  simulator.store.generate(20);
+  afterAll(() => simulator.close());
+  const env = {
+    DATABASE_URL: db.url,
+    NOVITA_BASE_URL: simulator.baseUrl,
+    NOVITA_API_KEY: apiKey,
+    NOVITA_RETRIES: "0",
+    SYNC_SCHEDULE: "*/2 * * * * *",
+    EXPIRY_SCAN_SCHEDULE: "*/2 * * * * *",
+  };
+  const runs = () =>
+    db.query<{
+      id: number;
+      trigger: string;
+      status: string;
+      started_at: Date;
+      finished_at: Date | null;
+    }>("SELECT id, trigger, status, started_at, finished_at FROM sync_runs ORDER BY id");
+  return { db, simulator, env, runs };
+}
+
+const workers: WorkerProcess[] = [];
+afterAll(() => {
+  for (const w of workers) w.child.kill("SIGKILL");
+});
+const start = async (env: Record<string, string>) => {
+  const worker = await startWorkerProcess(env);
+  workers.push(worker);
+  return worker;
+};
+
+describe("worker", () => {
+  it("syncs at start and on the schedule, serves metrics, and exits 0 on SIGTERM", async () => {
+    const { env, runs } = await setup();
+    const worker = await start(env);
+    await waitFor(
+      "a startup run and two scheduled runs",
+      async () => {
+        const all = await runs();
+        return (
+          all[0]?.trigger === "startup" &&
+          all.filter((r) => r.trigger === "cron" && r.status === "succeeded").length >= 2
+        );
+      },
+      { timeoutMs: 15_000 },
+    );
+    const metrics = await worker.get("/metrics");
+    expect(metrics.status).toBe(200);
+    const families = parsePrometheusTextFormat(metrics.body);
+    const family = (name: string) => families.find((f) => f.name === name);
+    expect(
+      Number(
+        family("novita_file_sync_runs_total")!.metrics.find(
+          (m) => m.labels?.status === "succeeded",
+        )!.value,
+      ),
+    ).toBeGreaterThanOrEqual(3);
+    const files = family("novita_file_sync_files")!.metrics;
+    expect(files.reduce((sum, m) => sum + Number(m.value), 0)).toBe(20);
+    expect(family("novita_file_sync_run_duration_seconds")).toBeDefined();
+    expect(
+      family("novita_file_sync_api_requests_total")!.metrics.some(
+        (m) => m.labels?.status === "200",
+      ),
+    ).toBe(true);
+    expect(
+      Number(family("novita_file_sync_last_success_timestamp_seconds")!.metrics[0]!.value),
+    ).toBeGreaterThan(0);
+    expect((await worker.get("/readyz")).status).toBe(200);
+    expect(await worker.signal("SIGTERM")).toBe(0);
+    expect(worker.output()).toContain("worker stopped");
+  }, 40_000);
+
+  it("never overlaps runs when a sync is slower than the schedule", async () => {
+    const { env, runs, simulator } = await setup();
+    simulator.faults.always({ kind: "delay", delayMs: 2_500 });
+    const worker = await start({
+      ...env,
+      SYNC_SCHEDULE: "* * * * * *",
+      NOVITA_TIMEOUT_MS: "10000",
+    });
+    await waitFor(
+      "three finished runs",
+      async () => (await runs()).filter((r) => r.finished_at !== null).length >= 3,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    expect(await worker.signal("SIGTERM")).toBe(0);
+    const done = (await runs()).filter((r) => r.status !== "skipped");
+    for (let i = 1; i < done.length; i++) {
+      expect(done[i]!.started_at.getTime()).toBeGreaterThanOrEqual(
+        done[i - 1]!.finished_at!.getTime(),
+      );
+    }
+  }, 40_000);
+
+  it("runs each scheduled fire once when two workers share the database", async () => {
+    const { env, runs, db } = await setup();
+    const [a, b] = await Promise.all([
+      start({ ...env, SYNC_ON_START: "false" }),
+      start({ ...env, SYNC_ON_START: "false" }),
+    ]);
+    await waitFor(
+      "four scheduled runs",
+      async () => (await runs()).filter((r) => r.trigger === "cron").length >= 4,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    await Promise.all([a.signal("SIGTERM"), b.signal("SIGTERM")]);
+    const cron = (await runs()).filter((r) => r.trigger === "cron");
+    expect(cron.filter((r) => r.status === "skipped")).toEqual([]);
+    const fires = await db.query("SELECT key FROM cron_fires WHERE key LIKE 'sync:%'");
+    expect(cron.length).toBe(fires.length);
+    expect(await db.query("SELECT type, count(*)::int AS n FROM events GROUP BY type")).toEqual([
+      { type: "sync.bootstrapped", n: 1 },
+    ]);
+  }, 40_000);
+
+  it("reports unready while the database is unreachable and ready again when it returns", async () => {
+    const { env, db } = await setup();
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    afterAll(() => proxy.close());
+    target.hostname = "127.0.0.1";
+    target.port = String(proxy.port);
+    const worker = await start({
+      ...env,
+      DATABASE_URL: target.toString(),
+      DATABASE_CONNECT_TIMEOUT_MS: "1000",
+    });
+    await waitFor("ready", async () => (await worker.get("/readyz")).status === 200, {
+      timeoutMs: 15_000,
+    });
+    await proxy.down();
+    const unready = await waitFor(
+      "unready",
+      async () => {
+        const r = await worker.get("/readyz");
+        return r.status === 503 ? r : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(JSON.parse(unready.body).checks.database.ok).toBe(false);
+    expect((await worker.get("/healthz")).status).toBe(200);
+    await proxy.up();
+    await waitFor("ready again", async () => (await worker.get("/readyz")).status === 200, {
+      timeoutMs: 15_000,
+    });
+    expect(await worker.signal("SIGTERM")).toBe(0);
+  }, 60_000);
+
+  it("lets a slow sync finish on SIGTERM and exits 0", async () => {
+    const { env, runs, simulator } = await setup();
+    simulator.faults.always({ kind: "delay", delayMs: 3_000 });
+    const worker = await start({ ...env, SYNC_SCHEDULE: "0 0 1 1 *", NOVITA_TIMEOUT_MS: "10000" });
+    await waitFor("the startup run to begin", async () => (await runs()).length === 1, {
+      timeoutMs: 10_000,
+    });
+    expect(await worker.signal("SIGTERM")).toBe(0);
+    const [run] = await runs();
+    expect(run).toMatchObject({ trigger: "startup", status: "succeeded" });
+  }, 40_000);
+});
