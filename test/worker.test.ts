@@ -4,6 +4,7 @@ import { startSimulator } from "../src/simulator/index.js";
 import { startTcpProxy } from "./helpers/tcp-proxy.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 import { waitFor } from "./helpers/wait-for.js";
+import { startWebhookReceiver } from "./helpers/webhook-receiver.js";
 import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process.js";
 
 const apiKey = "sk-worker-test";
@@ -82,6 +83,28 @@ describe("worker", () => {
     expect((await worker.get("/readyz")).status).toBe(200);
     expect(await worker.signal("SIGTERM")).toBe(0);
     expect(worker.output()).toContain("worker stopped");
+  }, 40_000);
+
+  it("delivers the events it writes to a webhook as signed CloudEvents", async () => {
+    const { env, simulator } = await setup();
+    const receiver = await startWebhookReceiver();
+    afterAll(() => receiver.close());
+    const worker = await start({
+      ...env,
+      WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET: receiver.secret,
+      DISPATCH_POLL_INTERVAL_MS: "500",
+    });
+    await waitFor("the bootstrap event at the webhook", () =>
+      receiver.accepted().some((e) => e.type === "ai.novita.filesync.sync.bootstrapped"),
+    );
+    simulator.store.add({ id: "file-new-for-webhook" });
+    const created = await waitFor("file.created at the webhook", () =>
+      receiver.accepted().find((e) => e.type === "ai.novita.filesync.file.created"),
+    );
+    expect(created).toMatchObject({ specversion: "1.0", subject: "file-new-for-webhook" });
+    expect(receiver.requests.every((r) => r.verified)).toBe(true);
+    expect(await worker.signal("SIGTERM")).toBe(0);
   }, 40_000);
 
   it("never overlaps runs when a sync is slower than the schedule", async () => {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerEventsCommand } from "./commands/events.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerSimulatorCommand } from "./commands/simulator.js";
@@ -17,9 +18,18 @@ export function buildProgram(): Command {
   registerSyncCommand(program);
   registerWorkerCommand(program);
   registerReportCommand(program);
+  registerEventsCommand(program);
   registerSimulatorCommand(program);
-  for (const command of program.commands) command.exitOverride();
+  exitOverrideEverywhere(program);
   return program;
+}
+
+/** Usage errors in any (nested) command come back to runCli as exceptions, for exit code 2. */
+function exitOverrideEverywhere(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    exitOverrideEverywhere(sub);
+  }
 }
 
 /** Runs the CLI and returns the process exit code (0 ok, 1 failure, 2 usage or configuration). */

@@ -1,11 +1,13 @@
 import type pg from "pg";
 import client from "prom-client";
+import type { DeliveryReport } from "../events/index.js";
 import type { SyncOutcome } from "../sync/sync-once.js";
 
 export interface WorkerMetrics {
   registry: client.Registry;
   recordRun(outcome: SyncOutcome): void;
   recordApiRequest(info: { status: number | "error"; durationMs: number }): void;
+  recordDelivery(report: DeliveryReport): void;
 }
 
 /**
@@ -40,6 +42,12 @@ export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): Wor
     help: "Duration of HTTP requests to the Novita API.",
     labelNames: ["status"],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const deliveryAttempts = new client.Counter({
+    name: "novita_file_sync_delivery_attempts_total",
+    help: "Delivery attempts made by this process, by sink and outcome (delivered, failed, dead).",
+    labelNames: ["sink", "outcome"],
     registers: [registry],
   });
   for (const status of ["succeeded", "failed", "guarded", "skipped"]) runs.inc({ status }, 0);
@@ -138,6 +146,9 @@ export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): Wor
       if (outcome.status !== "skipped") {
         runDuration.observe({ status: outcome.status }, outcome.durationMs / 1000);
       }
+    },
+    recordDelivery(report) {
+      deliveryAttempts.inc({ sink: report.sink, outcome: report.outcome });
     },
     recordApiRequest(info) {
       const status = String(info.status);

@@ -5,7 +5,7 @@ import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { makeSyncDependencies } from "../sync/make-sync-dependencies.js";
 import { startHttpServer } from "./http-server.js";
-import { makeWorkerMetrics } from "./metrics.js";
+import { makeWorkerMetrics, type WorkerMetrics } from "./metrics.js";
 import { makePostgresRunCoordinator, pruneCronFires } from "./run-coordinator.js";
 import { decideStartupTrigger, previousFire } from "./startup-trigger.js";
 import { makeSyncJob } from "./sync-job.js";
@@ -19,8 +19,8 @@ export interface WorkerPart {
 export interface WorkerHooks {
   /** Runs after every sync and on EXPIRY_SCAN_SCHEDULE (the expiry scan). */
   scan?: () => Promise<void>;
-  /** Started with the worker (the event dispatcher). */
-  startParts?: () => Promise<WorkerPart[]>;
+  /** Started with the worker, before any sync (the event dispatcher registers its sinks). */
+  startParts?: (metrics: WorkerMetrics) => Promise<WorkerPart[]>;
 }
 
 export interface Worker {
@@ -63,6 +63,8 @@ export async function startWorker(
     logger,
   });
 
+  // Parts first: the dispatcher's sinks must be registered before the first event is written.
+  const parts = (await hooks.startParts?.(metrics)) ?? [];
   setRunCoordinator(makePostgresRunCoordinator(pool));
   const cronLogger = {
     info: (m: string) => logger.debug({ cron: m }, "node-cron"),
@@ -101,8 +103,6 @@ export async function startWorker(
       ),
     );
   }
-  const parts = (await hooks.startParts?.()) ?? [];
-
   const startupTrigger = await decideStartup(config, database, logger);
   if (startupTrigger !== null) void job.run(startupTrigger);
 

@@ -1,0 +1,133 @@
+import { coerceError } from "../errors.js";
+import { cappedBackoffMs } from "./capped-backoff.js";
+import { type DispatcherOptions, defaultDispatcherId } from "./dispatcher-options.js";
+import type { EventSink } from "./event-sink.js";
+import { listenForEvents } from "./listen-for-events.js";
+import { registerSinks } from "./register-sinks.js";
+import { runSinkOnce } from "./run-sink-once.js";
+import { makeWakeSignal, sleepUnless, type WakeSignal } from "./wake-signal.js";
+
+export interface StartDispatcherOptions extends DispatcherOptions {
+  /** Fallback when no notification arrives (config.events.pollIntervalMs). */
+  pollIntervalMs: number;
+}
+
+export interface DispatcherHandle {
+  readonly dispatcherId: string;
+  /** Starts a round for every sink now (a NOTIFY does this for every committed event). */
+  wake(): void;
+  /**
+   * Stops: no new delivery starts, claimed ones not yet started are released, those in flight
+   * finish (each bounded by its timeout) and are recorded; then the LISTEN connection and the
+   * sinks are closed. With `{ force: true }` (or when called again with it) in-flight deliveries
+   * are abandoned and released instead: they will be sent again, possibly a second time.
+   */
+  stop(options?: { force?: boolean }): Promise<void>;
+}
+
+/**
+ * Registers the sinks (so events written from now on get delivery rows; call this before the
+ * first sync), then runs one loop per sink, so a slow or failing receiver never holds up the
+ * others. Each loop runs a round, goes again at once while it finds work, and otherwise waits
+ * for a NOTIFY on novita_file_events or the poll interval. The loops never throw: errors are
+ * logged and retried with a capped backoff. Throws only if the registration fails.
+ */
+export async function startDispatcher(options: StartDispatcherOptions): Promise<DispatcherHandle> {
+  const dispatcherId = options.dispatcherId ?? defaultDispatcherId();
+  const now = options.now ?? (() => new Date());
+  const log = options.logger.child({ dispatcherId });
+  const registrations = await registerSinks(
+    options.pool,
+    options.sinks.map((s) => s.name),
+    now(),
+  );
+  for (const registration of registrations) {
+    if (registration.isNew) {
+      log.info(
+        { sink: registration.sink },
+        "sink registered: events written from now on are delivered to it (earlier ones only on `events redeliver --since`)",
+      );
+    } else if (registration.status === "disabled") {
+      log.warn(
+        { sink: registration.sink, reason: registration.reason },
+        "sink is disabled; nothing is sent to it until `events redeliver --dead --sink <sink>`",
+      );
+    }
+  }
+
+  let stopping = false;
+  const force = new AbortController();
+  let markStopping: () => void = () => {};
+  const whenStopping = new Promise<void>((resolve) => {
+    markStopping = resolve;
+  });
+  const signals = options.sinks.map(() => makeWakeSignal());
+  const wakeAll = () => {
+    for (const signal of signals) signal.wake();
+  };
+  const listener = listenForEvents({
+    pool: options.pool,
+    logger: log,
+    onEvent: wakeAll,
+    onListening: wakeAll,
+  });
+  const loops = options.sinks.map((sink, index) => runSinkLoop(sink, signals[index] as WakeSignal));
+  log.info(
+    { sinks: options.sinks.map((s) => s.name), pollIntervalMs: options.pollIntervalMs },
+    "event dispatcher started",
+  );
+
+  async function runSinkLoop(sink: EventSink, wakeSignal: WakeSignal): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        const round = await runSinkOnce({
+          db: options.pool,
+          sink,
+          envelope: options.envelope,
+          dispatcherId,
+          batchSize: options.batchSize,
+          now,
+          random: options.random ?? Math.random,
+          logger: log,
+          isStopping: () => stopping,
+          signal: force.signal,
+          ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+          ...(options.onDelivery === undefined ? {} : { onDelivery: options.onDelivery }),
+        });
+        failures = 0;
+        // Work found: more may be due right away (later events of the files just delivered).
+        if (round.claimed > 0) continue;
+        await wakeSignal.wait(options.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        const delayMs = cappedBackoffMs(failures);
+        log.error(
+          { err: coerceError(error), sink: sink.name, attempt: failures, retryInMs: delayMs },
+          "event dispatch round failed; retrying",
+        );
+        // Not the wake signal: a stream of notifications must not cut the backoff short.
+        await sleepUnless(whenStopping, delayMs);
+      }
+    }
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    dispatcherId,
+    wake: wakeAll,
+    stop(stopOptions = {}) {
+      if (stopOptions.force === true) force.abort();
+      stopped ??= (async () => {
+        stopping = true;
+        markStopping();
+        wakeAll();
+        await Promise.all(loops);
+        await listener.close();
+        await Promise.all(options.sinks.map((s) => s.close().catch(() => {})));
+        log.info("event dispatcher stopped");
+      })();
+      return stopped;
+    },
+  };
+}

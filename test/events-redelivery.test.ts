@@ -1,0 +1,176 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { redeliverEvents } from "../src/events/redeliver-events.js";
+import { retireSink } from "../src/events/retire-sink.js";
+import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
+import {
+  deliveryRows,
+  dispatcherOptions,
+  dispatchUntilIdle,
+  insertEvent,
+  insertEvents,
+  registerTestSinks,
+  webhookSinkFor,
+} from "./helpers/events-fixtures.js";
+import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+
+let db: TestDatabase;
+const receivers: WebhookReceiver[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterEach(async () => {
+  for (const receiver of receivers.splice(0)) await receiver.close();
+  await db.query("TRUNCATE events, event_deliveries, event_sinks");
+});
+
+async function receiver() {
+  const started = await startWebhookReceiver();
+  receivers.push(started);
+  return started;
+}
+
+describe("dead deliveries and redelivery", () => {
+  it("makes a delivery dead after the last attempt, visible in SQL, and delivers it again once redelivered", async () => {
+    const hook = await receiver();
+    hook.answerByDefault({ status: 500 });
+    const sink = webhookSinkFor(hook, { maxAttempts: 3 });
+    await registerTestSinks(db, [sink]);
+    const event = await insertEvent(db);
+
+    await dispatchUntilIdle(db, dispatcherOptions(db, [sink]));
+
+    expect(hook.requests).toHaveLength(3);
+    const [dead] = await db.query<{ status: string; attempts: number; last_error: string }>(
+      "SELECT status, attempts, last_error FROM event_deliveries WHERE status = 'dead'",
+    );
+    expect(dead).toMatchObject({ status: "dead", attempts: 3 });
+    expect(dead?.last_error).toBe("HTTP 500 (attempt 3 of 3; giving up)");
+
+    hook.answerByDefault({ status: 200 });
+    const result = await redeliverEvents(db.pool, { dead: true }, { now: new Date() });
+    expect(result).toEqual({ reset: 1, created: 0, reenabled: [] });
+    expect(await deliveryRows(db)).toMatchObject([{ status: "pending", attempts: 0 }]);
+
+    const round = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    expect(round.delivered).toBe(1);
+    expect(hook.accepted().map((e) => e.id)).toEqual([event.id]);
+  });
+
+  it("loses nothing while a receiver is down for a while and comes back", async () => {
+    const hook = await receiver();
+    const sink = webhookSinkFor(hook);
+    await registerTestSinks(db, [sink]);
+    const written = await insertEvents(db, [
+      { fileId: "file-a" },
+      { fileId: "file-b" },
+      { fileId: "file-a", type: "file.updated" },
+    ]);
+    await hook.goDown();
+
+    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const failed = await deliveryRows(db);
+    expect(failed.every((r) => r.status === "pending")).toBe(true);
+    expect(failed[0]?.last_error).toMatch(/fetch failed \(ECONNREFUSED\)/);
+    expect(failed[0]?.last_error).not.toContain("127.0.0.1");
+
+    await hook.comeBack();
+    await dispatchUntilIdle(db, dispatcherOptions(db, [sink]));
+
+    expect(hook.accepted().map((e) => e.id)).toEqual(
+      expect.arrayContaining(written.map((w) => w.id)),
+    );
+    expect((await deliveryRows(db)).every((r) => r.status === "delivered")).toBe(true);
+  });
+
+  it("redelivers one event by id, even one already delivered", async () => {
+    const hook = await receiver();
+    const sink = webhookSinkFor(hook);
+    await registerTestSinks(db, [sink]);
+    const event = await insertEvent(db);
+    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+
+    const result = await redeliverEvents(db.pool, { eventId: event.id }, { now: new Date() });
+    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+
+    expect(result.reset).toBe(1);
+    expect(hook.accepted().map((e) => e.id)).toEqual([event.id, event.id]);
+  });
+
+  it("re-enables a URL disabled by 410 when its dead deliveries are redelivered", async () => {
+    const hook = await receiver();
+    hook.answerNext({ status: 410 });
+    const sink = webhookSinkFor(hook);
+    await registerTestSinks(db, [sink]);
+    await insertEvent(db, { fileId: "file-a" });
+    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    await insertEvent(db, { fileId: "file-b" });
+
+    const result = await redeliverEvents(
+      db.pool,
+      { dead: true },
+      { sink: sink.name, now: new Date() },
+    );
+    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+
+    expect(result).toEqual({ reset: 2, created: 0, reenabled: [sink.name] });
+    expect(
+      hook
+        .accepted()
+        .map((e) => e.subject)
+        .sort(),
+    ).toEqual(["file-a", "file-b"]);
+  });
+
+  it("delivers to a new sink only events written after it was registered, until a --since redelivery backfills it", async () => {
+    const older = await receiver();
+    const newer = await receiver();
+    const olderSink = webhookSinkFor(older);
+    const newerSink = webhookSinkFor(newer);
+    await registerTestSinks(db, [olderSink]);
+    const before = await insertEvent(db, { fileId: "file-a" });
+    await registerTestSinks(db, [olderSink, newerSink]);
+    const after = await insertEvent(db, { fileId: "file-b" });
+
+    await runDispatcherOnce(dispatcherOptions(db, [olderSink, newerSink]));
+    expect(newer.accepted().map((e) => e.id)).toEqual([after.id]);
+    expect(older.accepted()).toHaveLength(2);
+
+    const result = await redeliverEvents(
+      db.pool,
+      { since: new Date(Date.now() - 60_000) },
+      { sink: newerSink.name, sinks: [olderSink.name, newerSink.name], now: new Date() },
+    );
+    await runDispatcherOnce(dispatcherOptions(db, [olderSink, newerSink]));
+
+    // The earlier event is backfilled; the later one, already delivered, is replayed.
+    expect(result).toMatchObject({ reset: 1, created: 1 });
+    expect(
+      newer
+        .accepted()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([after.id, before.id, after.id].sort());
+    expect(older.accepted()).toHaveLength(2);
+  });
+
+  it("stops recording deliveries for a retired sink", async () => {
+    const hook = await receiver();
+    hook.answerByDefault({ status: 500 });
+    const sink = webhookSinkFor(hook);
+    await registerTestSinks(db, [sink]);
+    await insertEvent(db, { fileId: "file-a" });
+
+    const retired = await retireSink(db.pool, sink.name, new Date());
+    await insertEvent(db, { fileId: "file-b" });
+
+    expect(retired).toEqual({ found: true, deadDeliveries: 1 });
+    const rows = await deliveryRows(db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.last_error).toContain("sink retired");
+    expect((await runDispatcherOnce(dispatcherOptions(db, [sink]))).claimed).toBe(0);
+  });
+});
