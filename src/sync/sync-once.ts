@@ -163,7 +163,11 @@ async function applyListing(
       guarded: plan.held,
     };
     if (bootstrap && !settings.emitCreatedOnBootstrap) {
-      await writeRunEvent(client, run, "sync.bootstrapped", { ...counts });
+      await writeRunEvent(client, run, "sync.bootstrapped", {
+        files_seen: counts.filesSeen,
+        created: counts.created,
+        invalid: counts.invalid,
+      });
     }
     if (plan.guarded) {
       const data = {
