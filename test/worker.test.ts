@@ -13,7 +13,7 @@ async function setup() {
   const db = await createTestDatabase();
   const simulator = await startSimulator({ apiKey, seed: 3 });
   simulator.store.generate(20);
-  afterAll(() => simulator.close());
+  cleanups.push(() => simulator.close());
   const env = {
     DATABASE_URL: db.url,
     NOVITA_BASE_URL: simulator.baseUrl,
@@ -34,8 +34,10 @@ async function setup() {
 }
 
 const workers: WorkerProcess[] = [];
-afterAll(() => {
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
   for (const w of workers) w.child.kill("SIGKILL");
+  for (const cleanup of cleanups) await cleanup();
 });
 const start = async (env: Record<string, string>) => {
   const worker = await startWorkerProcess(env);
@@ -88,7 +90,7 @@ describe("worker", () => {
   it("delivers the events it writes to a webhook as signed CloudEvents", async () => {
     const { env, simulator } = await setup();
     const receiver = await startWebhookReceiver();
-    afterAll(() => receiver.close());
+    cleanups.push(() => receiver.close());
     const worker = await start({
       ...env,
       WEBHOOK_URL: receiver.url,
@@ -158,7 +160,7 @@ describe("worker", () => {
     const { env, db } = await setup();
     const target = new URL(db.url);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    afterAll(() => proxy.close());
+    cleanups.push(() => proxy.close());
     target.hostname = "127.0.0.1";
     target.port = String(proxy.port);
     const worker = await start({
