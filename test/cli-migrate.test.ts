@@ -6,6 +6,7 @@ import { freePort } from "./helpers/free-port.js";
 import { runCliProcess } from "./helpers/run-cli.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 
+// Each test starts CLI processes, which take seconds each on a loaded two-core machine.
 describe("novita-file-sync migrate", () => {
   it("exits 0 on an empty database, and exits 1 naming the file once an applied migration no longer matches", async () => {
     const db = await createTestDatabase({ migrated: false });
@@ -20,20 +21,20 @@ describe("novita-file-sync migrate", () => {
     const edited = await runCliProcess(["migrate"], { DATABASE_URL: db.url });
     expect(edited.code).toBe(1);
     expect(edited.stdout).toMatch(/prisma\/migrations\/\d+_init\/migration\.sql was edited/);
-  });
+  }, 60_000);
 
   it("exits 2 and names the variable when the configuration is invalid", async () => {
     const result = await runCliProcess(["migrate"], { DATABASE_URL: "not a url", HTTP_PORT: "-1" });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("DATABASE_URL");
     expect(result.stderr).toContain("HTTP_PORT");
-  });
+  }, 60_000);
 
   it("exits 2 on an unknown command", async () => {
     const result = await runCliProcess(["frobnicate"], {});
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command");
-  });
+  }, 60_000);
 
   it("without DATABASE_URL starts the embedded PostgreSQL under DATA_DIR, migrates, stops it, and reuses the data next time", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "nfs-data-"));
