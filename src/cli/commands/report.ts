@@ -1,9 +1,12 @@
 import { type Command, InvalidArgumentError } from "commander";
-import pino from "pino";
+import type pg from "pg";
 import { parseDuration } from "../../config/duration.js";
-import { type Database, openDatabase } from "../../db/open-database.js";
-import { makeLogger } from "../../logging/logger.js";
 import { listExpiringFiles } from "../../report/list-expiring-files.js";
+import { withReportDatabase } from "../../report/open-report-database.js";
+import { registerDisappearedReport } from "../../report/register-disappeared-report.js";
+import { registerHistoryReport } from "../../report/register-history-report.js";
+import { registerRunsReport } from "../../report/register-runs-report.js";
+import { registerStatsReport } from "../../report/register-stats-report.js";
 import { renderExpiringJson, renderExpiringTable } from "../../report/render-expiring-report.js";
 import { type CommandContext, exitCodes, runCommand } from "../run-command.js";
 
@@ -17,6 +20,10 @@ export function registerReportCommand(program: Command): Command {
     .command("report")
     .description("Print a report from the mirror (reads the database only, never the Novita API)");
   addExpiringReport(report);
+  registerDisappearedReport(report);
+  registerRunsReport(report);
+  registerHistoryReport(report);
+  registerStatsReport(report);
   return report;
 }
 
@@ -31,41 +38,24 @@ function addExpiringReport(report: Command): void {
     )
     .option("--json", "print one line of JSON for scripts (raw numbers, ISO times)")
     .action(
-      reportAction(async (db, { config }, options: { within?: number; json?: boolean }) => {
+      reportAction(async (pool, { config }, options: { within?: number; json?: boolean }) => {
         const withinMs = options.within ?? config.expiry.windowsMs[0] ?? parseDuration("24h");
-        const expiring = await listExpiringFiles(db.pool, { withinMs });
+        const expiring = await listExpiringFiles(pool, { withinMs });
         return options.json ? renderExpiringJson(expiring) : renderExpiringTable(expiring);
       }),
     );
 }
 
-/**
- * Runs a report: opens (and migrates) the database, prints what `render` returns to stdout and
- * closes the database. So that stdout holds the report alone (`--json | jq` works), logs go to
- * stderr and only from level warn up (or LOG_LEVEL, if stricter).
- */
+/** Runs a report on the migrated database and prints what `render` returns to stdout. */
 function reportAction<Args extends unknown[]>(
-  render: (db: Database, context: CommandContext, ...args: Args) => Promise<string>,
+  render: (pool: pg.Pool, context: CommandContext, ...args: Args) => Promise<string>,
 ): (...args: Args) => Promise<void> {
-  return runCommand(async ({ config }, ...args: Args) => {
-    const logger = makeLogger({
-      level: atLeastWarn(config.logLevel),
-      secrets: config.secrets,
-      destination: pino.destination({ fd: 2, sync: true }),
-    });
-    const db = await openDatabase(config, logger, { migrate: true });
-    try {
-      process.stdout.write(await render(db, { config, logger }, ...args));
-      return exitCodes.ok;
-    } finally {
-      await db.close();
-    }
+  return runCommand(async (context, ...args: Args) => {
+    process.stdout.write(
+      await withReportDatabase(context, (pool) => render(pool, context, ...args)),
+    );
+    return exitCodes.ok;
   });
-}
-
-function atLeastWarn(level: string): string {
-  const severity = level === "silent" ? Number.POSITIVE_INFINITY : (pino.levels.values[level] ?? 0);
-  return severity > (pino.levels.values.warn ?? 40) ? level : "warn";
 }
 
 function positiveDuration(text: string): number {
