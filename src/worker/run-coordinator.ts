@@ -1,29 +1,31 @@
 import { hostname } from "node:os";
 import type { RunCoordinator } from "node-cron";
-import type pg from "pg";
+import type { PrismaClient } from "../db/prisma.js";
 
 /**
  * node-cron's distributed coordination backed by Postgres: every replica computes the same key
- * for a fire (task name + scheduled time); the one whose INSERT wins runs it. A database error
- * makes node-cron skip the fire (fail-closed); the next fire tries again.
+ * for a fire (task name + scheduled time); the one whose insert wins the primary key runs it. A
+ * database error makes node-cron skip the fire (fail-closed); the next fire tries again.
  */
-export function makePostgresRunCoordinator(pool: pg.Pool): RunCoordinator {
-  const replica = `${hostname()}:${process.pid}`;
+export function makePostgresRunCoordinator(prisma: PrismaClient): RunCoordinator {
+  const claimedBy = `${hostname()}:${process.pid}`;
   return {
     async shouldRun(key: string): Promise<boolean> {
-      const { rowCount } = await pool.query(
-        `INSERT INTO cron_fires (key, claimed_by) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
-        [key, replica],
-      );
-      return rowCount === 1;
+      const { count } = await prisma.cronFire.createMany({
+        data: [{ key, claimedBy }],
+        skipDuplicates: true,
+      });
+      return count === 1;
     },
     async onComplete(key: string): Promise<void> {
-      await pool.query("UPDATE cron_fires SET completed_at = now() WHERE key = $1", [key]);
+      await prisma.cronFire.update({ where: { key }, data: { completedAt: new Date() } });
     },
   };
 }
 
 /** Old fires are only bookkeeping; keep a week. */
-export async function pruneCronFires(pool: pg.Pool): Promise<void> {
-  await pool.query("DELETE FROM cron_fires WHERE claimed_at < now() - interval '7 days'");
+export async function pruneCronFires(prisma: PrismaClient, now = new Date()): Promise<void> {
+  await prisma.cronFire.deleteMany({
+    where: { claimedAt: { lt: new Date(now.getTime() - 7 * 86_400_000) } },
+  });
 }

@@ -65,7 +65,7 @@ export async function startWorker(
 
   // Parts first: the dispatcher's sinks must be registered before the first event is written.
   const parts = (await hooks.startParts?.(metrics)) ?? [];
-  setRunCoordinator(makePostgresRunCoordinator(pool));
+  setRunCoordinator(makePostgresRunCoordinator(database.prisma));
   const cronLogger = {
     info: (m: string) => logger.debug({ cron: m }, "node-cron"),
     warn: (m: string) => logger.warn({ cron: m }, "node-cron"),
@@ -77,7 +77,7 @@ export async function startWorker(
       config.sync.schedule,
       async () => {
         await job.run("cron");
-        await pruneCronFires(pool).catch(() => {});
+        await pruneCronFires(database.prisma).catch(() => {});
       },
       {
         name: "sync",
@@ -145,11 +145,12 @@ export async function startWorker(
 
 async function decideStartup(config: Config, database: Database, logger: Logger) {
   try {
-    const { rows } = await database.pool.query<{ at: Date | null }>(
-      "SELECT max(started_at) AS at FROM sync_runs WHERE status <> 'skipped'",
-    );
+    const lastRun = await database.prisma.syncRun.aggregate({
+      _max: { startedAt: true },
+      where: { status: { not: "skipped" } },
+    });
     const trigger = decideStartupTrigger({
-      lastRunStartedAt: rows[0]?.at ?? null,
+      lastRunStartedAt: lastRun._max.startedAt,
       previousFireAt: previousFire(config.sync.schedule, config.sync.timezone, new Date()),
       syncOnStart: config.sync.onStart,
     });
