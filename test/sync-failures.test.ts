@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startSyncScenario } from "./helpers/sync-scenario.js";
+import { waitFor } from "./helpers/wait-for.js";
 
 const snapshot = (s: Awaited<ReturnType<typeof startSyncScenario>>) =>
   Promise.all([
@@ -99,7 +100,8 @@ describe("sync: concurrency", () => {
     s.simulator.store.generate(5);
     s.simulator.faults.add({ kind: "delay", delayMs: 800 });
     const running = s.sync();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Kill the run's session while it waits for the (delayed) listing.
+    await waitFor("the run to ask for the listing", () => s.simulator.requests > 0);
     await s.db.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%sync_runs%'",
     );

@@ -73,10 +73,11 @@ export async function syncOnce(
     try {
       const run = await openRun(client, options.trigger);
       const log = deps.logger.child({ runId: run.id, trigger: options.trigger });
-      const abandoned = await closeAbandonedRuns(client, run.id);
-      if (abandoned > 0) log.warn({ abandoned }, "closed runs left running by a process that died");
       let invalid = 0;
       try {
+        const abandoned = await closeAbandonedRuns(client, run.id);
+        if (abandoned > 0)
+          log.warn({ abandoned }, "closed runs left running by a process that died");
         const listing = await deps.listFiles();
         invalid = listing.invalid.length;
         const { status, counts } = await applyListing(client, deps, listing, {
