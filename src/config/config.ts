@@ -77,6 +77,7 @@ const schema = z.object({
     })
     .default("info"),
   HTTP_PORT: int(8080, 0),
+  HTTP_HOST: z.string().min(1).default("0.0.0.0"),
 
   DISAPPEARANCE_CONFIRMATIONS: int(1, 1),
   MASS_DISAPPEARANCE_MIN: int(10, 0),
@@ -159,6 +160,8 @@ export interface Config {
   };
   logLevel: Env["LOG_LEVEL"];
   httpPort: number;
+  /** Address the health and metrics server binds (all interfaces by default, for containers). */
+  httpHost: string;
   sync: {
     disappearanceConfirmations: number;
     massDisappearanceMin: number;
@@ -247,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     sync: {
       disappearanceConfirmations: e.DISAPPEARANCE_CONFIRMATIONS,
       massDisappearanceMin: e.MASS_DISAPPEARANCE_MIN,

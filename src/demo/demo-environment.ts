@@ -28,6 +28,7 @@ export function demoEnvironment(input: DemoEnvironmentInput): Record<string, str
     DATABASE_POOL_SIZE: "5",
     LOG_LEVEL: input.logLevel,
     HTTP_PORT: String(input.httpPort),
+    HTTP_HOST: "127.0.0.1",
     SYNC_ON_START: "true",
     SYNC_SCHEDULE: timing.schedule,
     EXPIRY_SCAN_SCHEDULE: timing.schedule,

@@ -57,6 +57,7 @@ export async function startWorker(
   const job = makeSyncJob({ deps: syncDeps, metrics, logger, afterSync: scan });
   const http = await startHttpServer({
     port: config.httpPort,
+    host: config.httpHost,
     pool,
     metrics,
     staleAfterMs: config.sync.staleAfterMs,
