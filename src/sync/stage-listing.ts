@@ -49,6 +49,4 @@ export async function stageListing(
   if (invalidIds.length > 0) {
     await client.query("INSERT INTO seen_invalid SELECT unnest($1::text[])", [invalidIds]);
   }
-  // Fresh statistics let the planner pick hash joins for the diff against `files`.
-  await client.query("ANALYZE listing");
 }
