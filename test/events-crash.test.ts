@@ -4,8 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registerSinks } from "../src/events/register-sinks.js";
 import { webhookSinkName } from "../src/events/sink-names.js";
 import { deliveryRows, insertEvents } from "./helpers/events-fixtures.js";
-import { waitFor } from "./helpers/events-wait-for.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { waitFor } from "./helpers/wait-for.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 
 const script = fileURLToPath(new URL("./helpers/events-dispatcher-process.ts", import.meta.url));
@@ -70,7 +70,10 @@ describe("crash safety", () => {
     );
 
     const first = await startDispatcherProcess();
-    await waitFor("requests in flight", () => hook.requests.length >= 3, 10_000);
+    await waitFor("requests in flight", () => hook.requests.length >= 3, {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+    });
     first.kill("SIGKILL");
     await new Promise((resolve) => first.once("exit", resolve));
     const inFlight = await db.query("SELECT 1 FROM event_deliveries WHERE locked_by IS NOT NULL");
@@ -79,7 +82,10 @@ describe("crash safety", () => {
     await startDispatcherProcess();
     const allDelivered = async () =>
       (await db.query("SELECT 1 FROM event_deliveries WHERE status <> 'delivered'")).length === 0;
-    await waitFor("every delivery to be recorded", allDelivered, 30_000);
+    await waitFor("every delivery to be recorded", allDelivered, {
+      timeoutMs: 30_000,
+      intervalMs: 25,
+    });
 
     const received = new Set(hook.accepted().map((e) => e.id));
     for (const event of written) expect(received.has(event.id)).toBe(true);

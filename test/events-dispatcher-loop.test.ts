@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { DeliveryReport } from "../src/events/delivery-report.js";
 import { readOutboxBacklog } from "../src/events/read-outbox-backlog.js";
 import { type DispatcherHandle, startDispatcher } from "../src/events/start-dispatcher.js";
@@ -8,31 +8,19 @@ import {
   dispatcherOptions,
   insertEvent,
   registerTestSinks,
+  useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
-import { waitFor } from "./helpers/events-wait-for.js";
-import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { waitFor } from "./helpers/wait-for.js";
 
-let db: TestDatabase;
-const receivers: WebhookReceiver[] = [];
+const bed = useDeliveryTestBed();
+const receiver = bed.receiver;
+
 const dispatchers: DispatcherHandle[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
 
 afterEach(async () => {
   for (const dispatcher of dispatchers.splice(0)) await dispatcher.stop({ force: true });
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  await db.query("TRUNCATE events, event_deliveries, event_sinks");
 });
-
-async function receiver() {
-  const started = await startWebhookReceiver();
-  receivers.push(started);
-  return started;
-}
 
 async function start(...args: Parameters<typeof dispatcherOptions>) {
   const handle = await startDispatcher({ ...dispatcherOptions(...args), pollIntervalMs: 60_000 });
@@ -45,13 +33,19 @@ describe("the dispatcher loop", () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook);
     const reports: DeliveryReport[] = [];
-    await start(db, [sink], { onDelivery: (r) => reports.push(r) });
+    await start(bed.db, [sink], { onDelivery: (r) => reports.push(r) });
     await new Promise((resolve) => setTimeout(resolve, 200)); // let LISTEN start
 
-    const event = await insertEvent(db, { type: "file.expired" });
+    const event = await insertEvent(bed.db, { type: "file.expired" });
 
-    await waitFor("the event to arrive", () => hook.accepted().length === 1, 5_000);
-    await waitFor("the outcome to be recorded", () => reports.length === 1, 5_000);
+    await waitFor("the event to arrive", () => hook.accepted().length === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 25,
+    });
+    await waitFor("the outcome to be recorded", () => reports.length === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 25,
+    });
     expect(reports[0]).toMatchObject({
       sink: sink.name,
       eventId: event.id,
@@ -65,30 +59,38 @@ describe("the dispatcher loop", () => {
     const hook = await receiver();
     hook.answerByDefault({ status: 200, delayMs: 600 });
     const sink = webhookSinkFor(hook);
-    const dispatcher = await start(db, [sink]);
-    await insertEvent(db);
-    await waitFor("the request to start", () => hook.requests.length === 1, 5_000);
+    const dispatcher = await start(bed.db, [sink]);
+    await insertEvent(bed.db);
+    await waitFor("the request to start", () => hook.requests.length === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 25,
+    });
 
     await dispatcher.stop();
 
-    expect(await deliveryRows(db)).toMatchObject([{ status: "delivered", attempts: 1 }]);
+    expect(await deliveryRows(bed.db)).toMatchObject([{ status: "delivered", attempts: 1 }]);
   });
 
   it("on a forced stop releases the delivery in flight without counting an attempt", async () => {
     const hook = await receiver();
     hook.answerByDefault({ status: 200, delayMs: 5_000 });
     const sink = webhookSinkFor(hook, { timeoutMs: 10_000 });
-    const dispatcher = await start(db, [sink]);
-    await insertEvent(db);
-    await waitFor("the request to start", () => hook.requests.length === 1, 5_000);
+    const dispatcher = await start(bed.db, [sink]);
+    await insertEvent(bed.db);
+    await waitFor("the request to start", () => hook.requests.length === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 25,
+    });
 
     const stopping = Date.now();
     await dispatcher.stop({ force: true });
 
     expect(Date.now() - stopping).toBeLessThan(2_000);
-    const [row] = await db.query<{ status: string; attempts: number; locked_by: string | null }>(
-      "SELECT status, attempts, locked_by FROM event_deliveries",
-    );
+    const [row] = await bed.db.query<{
+      status: string;
+      attempts: number;
+      locked_by: string | null;
+    }>("SELECT status, attempts, locked_by FROM event_deliveries");
     expect(row).toEqual({ status: "pending", attempts: 0, locked_by: null });
   });
 
@@ -97,17 +99,23 @@ describe("the dispatcher loop", () => {
     const sink = webhookSinkFor(hook);
     const lines: string[] = [];
     const logger = makeLogger({ level: "warn", destination: { write: (l) => lines.push(l) } });
-    const dispatcher = await start(db, [sink], { logger });
-    await db.query("ALTER TABLE events RENAME TO events_away");
+    const dispatcher = await start(bed.db, [sink], { logger });
+    await bed.db.query("ALTER TABLE events RENAME TO events_away");
     try {
       dispatcher.wake();
-      await waitFor("a failed round", () => lines.some((l) => l.includes("round failed")), 5_000);
+      await waitFor("a failed round", () => lines.some((l) => l.includes("round failed")), {
+        timeoutMs: 5_000,
+        intervalMs: 25,
+      });
     } finally {
-      await db.query("ALTER TABLE events_away RENAME TO events");
+      await bed.db.query("ALTER TABLE events_away RENAME TO events");
     }
-    await insertEvent(db);
+    await insertEvent(bed.db);
 
-    await waitFor("the event to arrive after the error", () => hook.accepted().length === 1, 8_000);
+    await waitFor("the event to arrive after the error", () => hook.accepted().length === 1, {
+      timeoutMs: 8_000,
+      intervalMs: 25,
+    });
   });
 
   it("reports the backlog and the oldest pending age per sink", async () => {
@@ -116,16 +124,16 @@ describe("the dispatcher loop", () => {
     broken.answerByDefault({ status: 500 });
     const brokenSink = webhookSinkFor(broken);
     const fineSink = webhookSinkFor(fine);
-    await registerTestSinks(db, [brokenSink, fineSink]);
-    await insertEvent(db, { fileId: "file-a" });
-    await insertEvent(db, { fileId: "file-b" });
-    await db.query("UPDATE event_deliveries SET created_at = now() - interval '10 minutes'");
-    await start(db, [brokenSink, fineSink]);
+    await registerTestSinks(bed.db, [brokenSink, fineSink]);
+    await insertEvent(bed.db, { fileId: "file-a" });
+    await insertEvent(bed.db, { fileId: "file-b" });
+    await bed.db.query("UPDATE event_deliveries SET created_at = now() - interval '10 minutes'");
+    await start(bed.db, [brokenSink, fineSink]);
     const recorded = async () =>
-      (await db.query("SELECT 1 FROM event_deliveries WHERE attempts = 0")).length === 0;
-    await waitFor("every delivery to be attempted", recorded, 5_000);
+      (await bed.db.query("SELECT 1 FROM event_deliveries WHERE attempts = 0")).length === 0;
+    await waitFor("every delivery to be attempted", recorded, { timeoutMs: 5_000, intervalMs: 25 });
 
-    const backlog = await readOutboxBacklog(db.pool, new Date());
+    const backlog = await readOutboxBacklog(bed.db.pool, new Date());
 
     const bySink = Object.fromEntries(backlog.map((b) => [b.sink, b]));
     expect(bySink[fineSink.name]).toMatchObject({

@@ -2,8 +2,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EventNotification, eventsChannel } from "../src/events/listen-for-events.js";
 import { insertEvent } from "./helpers/events-fixtures.js";
-import { waitFor } from "./helpers/events-wait-for.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { waitFor } from "./helpers/wait-for.js";
 
 let db: TestDatabase;
 let listener: pg.Client;
@@ -41,7 +41,10 @@ describe("NOTIFY novita_file_events", () => {
       expect(heard).toEqual([]);
 
       await writer.query("COMMIT");
-      await waitFor("the notification", () => heard.length === 1, 5_000);
+      await waitFor("the notification", () => heard.length === 1, {
+        timeoutMs: 5_000,
+        intervalMs: 25,
+      });
       expect(heard[0]).toEqual({
         id: event.id,
         seq: event.seq,
@@ -63,7 +66,10 @@ describe("NOTIFY novita_file_events", () => {
       await writer.query("ROLLBACK");
       const after = await insertEvent(db, { type: "file.created", fileId: "file-after" });
 
-      await waitFor("the committed event's notification", () => heard.length >= 1, 5_000);
+      await waitFor("the committed event's notification", () => heard.length >= 1, {
+        timeoutMs: 5_000,
+        intervalMs: 25,
+      });
       expect(heard.map((h) => h.id)).toEqual([after.id]);
     } finally {
       await writer.end();

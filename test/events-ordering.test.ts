@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
 import {
   backdateRetries,
@@ -9,28 +9,13 @@ import {
   insertEvent,
   insertEvents,
   registerTestSinks,
+  useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import type { WebhookReceiver } from "./helpers/webhook-receiver.js";
 
-let db: TestDatabase;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterEach(async () => {
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  await db.query("TRUNCATE events, event_deliveries, event_sinks");
-});
-
-async function receiver() {
-  const started = await startWebhookReceiver();
-  receivers.push(started);
-  return started;
-}
+const bed = useDeliveryTestBed();
+const receiver = bed.receiver;
 
 const subjectsOf = (hook: WebhookReceiver, file: string) =>
   hook
@@ -42,8 +27,8 @@ describe("delivery order", () => {
   it("delivers each file's events in seq order, one file's retry holding back only that file", async () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook, { concurrency: 1 });
-    await registerTestSinks(db, [sink]);
-    const written = await insertEvents(db, [
+    await registerTestSinks(bed.db, [sink]);
+    const written = await insertEvents(bed.db, [
       { fileId: "file-f", type: "file.created" },
       { fileId: "file-g", type: "file.created" },
       { fileId: "file-f", type: "file.updated" },
@@ -52,20 +37,20 @@ describe("delivery order", () => {
     ]);
     hook.answerNext({ status: 500 }); // the first request: file-f's first event
 
-    const first = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const first = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(first).toMatchObject({ claimed: 2, failed: 1, delivered: 1 });
     expect(subjectsOf(hook, "file-g")).toEqual([written[1]?.seq]);
     // file-f's later events wait behind its retry; file-g goes on.
-    const second = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const second = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
     expect(second.claimed).toBe(1);
     expect(subjectsOf(hook, "file-g")).toEqual([written[1]?.seq, written[4]?.seq]);
     expect(subjectsOf(hook, "file-f")).toEqual([]);
 
-    await dispatchUntilIdle(db, dispatcherOptions(db, [sink]));
+    await dispatchUntilIdle(bed.db, dispatcherOptions(bed.db, [sink]));
 
     expect(subjectsOf(hook, "file-f")).toEqual([written[0]?.seq, written[2]?.seq, written[3]?.seq]);
-    const attempts = (await deliveryRows(db)).map((r) => [r.seq, r.status, r.attempts]);
+    const attempts = (await deliveryRows(bed.db)).map((r) => [r.seq, r.status, r.attempts]);
     expect(attempts).toEqual([
       [written[0]?.seq, "delivered", 2],
       [written[1]?.seq, "delivered", 1],
@@ -78,14 +63,14 @@ describe("delivery order", () => {
   it("keeps events without a file in order among themselves", async () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    const written = await insertEvents(db, [
+    await registerTestSinks(bed.db, [sink]);
+    const written = await insertEvents(bed.db, [
       { fileId: null, type: "sync.bootstrapped", data: { files: 3 } },
       { fileId: null, type: "sync.guarded", data: { wouldDisappear: 9 } },
     ]);
     hook.answerNext({ status: 503 });
 
-    await dispatchUntilIdle(db, dispatcherOptions(db, [sink]));
+    await dispatchUntilIdle(bed.db, dispatcherOptions(bed.db, [sink]));
 
     const seqs = hook.accepted().map((e) => e.seq);
     expect(seqs).toEqual(written.map((w) => w.seq));
@@ -98,14 +83,14 @@ describe("delivery order", () => {
     broken.answerByDefault({ status: 500 });
     const brokenSink = webhookSinkFor(broken);
     const fineSink = webhookSinkFor(fine);
-    await registerTestSinks(db, [brokenSink, fineSink]);
-    await insertEvents(db, [{ fileId: "file-a" }, { fileId: "file-a" }, { fileId: "file-b" }]);
+    await registerTestSinks(bed.db, [brokenSink, fineSink]);
+    await insertEvents(bed.db, [{ fileId: "file-a" }, { fileId: "file-a" }, { fileId: "file-b" }]);
 
-    await runDispatcherOnce(dispatcherOptions(db, [brokenSink, fineSink]));
-    await runDispatcherOnce(dispatcherOptions(db, [brokenSink, fineSink]));
+    await runDispatcherOnce(dispatcherOptions(bed.db, [brokenSink, fineSink]));
+    await runDispatcherOnce(dispatcherOptions(bed.db, [brokenSink, fineSink]));
 
     expect(fine.accepted()).toHaveLength(3);
-    const brokenRows = await deliveryRows(db, brokenSink.name);
+    const brokenRows = await deliveryRows(bed.db, brokenSink.name);
     expect(brokenRows.map((r) => [r.status, r.attempts])).toEqual([
       ["pending", 1],
       ["pending", 0],
@@ -116,8 +101,8 @@ describe("delivery order", () => {
   it("never skips an event whose transaction commits after a later one was delivered", async () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    const slow = new pg.Client({ connectionString: db.url });
+    await registerTestSinks(bed.db, [sink]);
+    const slow = new pg.Client({ connectionString: bed.db.url });
     await slow.connect();
     try {
       await slow.query("BEGIN");
@@ -125,15 +110,15 @@ describe("delivery order", () => {
         { query: async (sql, params) => (await slow.query(sql, params)).rows },
         { fileId: "file-held" },
       );
-      const committed = await insertEvent(db, { fileId: "file-other" });
+      const committed = await insertEvent(bed.db, { fileId: "file-other" });
       expect(held.seq).toBeLessThan(committed.seq);
 
-      const before = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+      const before = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
       expect(before.delivered).toBe(1);
       expect(hook.accepted().map((e) => e.id)).toEqual([committed.id]);
 
       await slow.query("COMMIT");
-      const after = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+      const after = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
       expect(after.delivered).toBe(1);
       expect(hook.accepted().map((e) => e.id)).toEqual([committed.id, held.id]);
     } finally {
@@ -145,13 +130,13 @@ describe("delivery order", () => {
     const hook = await receiver();
     hook.answerByDefault({ status: 200, delayMs: 5 });
     const sink = webhookSinkFor(hook, { concurrency: 4 });
-    await registerTestSinks(db, [sink]);
+    await registerTestSinks(bed.db, [sink]);
     const files = ["f1", "f2", "f3", "f4", "f5", "f6"];
     const specs = Array.from({ length: 36 }, (_, i) => ({ fileId: files[i % files.length] }));
-    await insertEvents(db, specs);
+    await insertEvents(bed.db, specs);
 
-    const a = dispatcherOptions(db, [sink], { dispatcherId: "a", batchSize: 4 });
-    const b = dispatcherOptions(db, [sink], { dispatcherId: "b", batchSize: 4 });
+    const a = dispatcherOptions(bed.db, [sink], { dispatcherId: "a", batchSize: 4 });
+    const b = dispatcherOptions(bed.db, [sink], { dispatcherId: "b", batchSize: 4 });
     for (let round = 0; round < 40; round++) {
       const [ra, rb] = await Promise.all([runDispatcherOnce(a), runDispatcherOnce(b)]);
       if (ra.claimed + rb.claimed === 0) break;
@@ -164,7 +149,7 @@ describe("delivery order", () => {
       const seqs = subjectsOf(hook, file);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     }
-    await backdateRetries(db);
-    expect((await deliveryRows(db)).every((r) => r.status === "delivered")).toBe(true);
+    await backdateRetries(bed.db);
+    expect((await deliveryRows(bed.db)).every((r) => r.status === "delivered")).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { redeliverEvents } from "../src/events/redeliver-events.js";
 import { retireSink } from "../src/events/retire-sink.js";
 import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
@@ -9,52 +9,36 @@ import {
   insertEvent,
   insertEvents,
   registerTestSinks,
+  useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 
-let db: TestDatabase;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterEach(async () => {
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  await db.query("TRUNCATE events, event_deliveries, event_sinks");
-});
-
-async function receiver() {
-  const started = await startWebhookReceiver();
-  receivers.push(started);
-  return started;
-}
+const bed = useDeliveryTestBed();
+const receiver = bed.receiver;
 
 describe("dead deliveries and redelivery", () => {
   it("makes a delivery dead after the last attempt, visible in SQL, and delivers it again once redelivered", async () => {
     const hook = await receiver();
     hook.answerByDefault({ status: 500 });
     const sink = webhookSinkFor(hook, { maxAttempts: 3 });
-    await registerTestSinks(db, [sink]);
-    const event = await insertEvent(db);
+    await registerTestSinks(bed.db, [sink]);
+    const event = await insertEvent(bed.db);
 
-    await dispatchUntilIdle(db, dispatcherOptions(db, [sink]));
+    await dispatchUntilIdle(bed.db, dispatcherOptions(bed.db, [sink]));
 
     expect(hook.requests).toHaveLength(3);
-    const [dead] = await db.query<{ status: string; attempts: number; last_error: string }>(
+    const [dead] = await bed.db.query<{ status: string; attempts: number; last_error: string }>(
       "SELECT status, attempts, last_error FROM event_deliveries WHERE status = 'dead'",
     );
     expect(dead).toMatchObject({ status: "dead", attempts: 3 });
     expect(dead?.last_error).toBe("HTTP 500 (attempt 3 of 3; giving up)");
 
     hook.answerByDefault({ status: 200 });
-    const result = await redeliverEvents(db.pool, { dead: true }, { now: new Date() });
+    const result = await redeliverEvents(bed.db.pool, { dead: true }, { now: new Date() });
     expect(result).toEqual({ reset: 1, created: 0, reenabled: [] });
-    expect(await deliveryRows(db)).toMatchObject([{ status: "pending", attempts: 0 }]);
+    expect(await deliveryRows(bed.db)).toMatchObject([{ status: "pending", attempts: 0 }]);
 
-    const round = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const round = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
     expect(round.delivered).toBe(1);
     expect(hook.accepted().map((e) => e.id)).toEqual([event.id]);
   });
@@ -62,39 +46,39 @@ describe("dead deliveries and redelivery", () => {
   it("loses nothing while a receiver is down for a while and comes back", async () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    const written = await insertEvents(db, [
+    await registerTestSinks(bed.db, [sink]);
+    const written = await insertEvents(bed.db, [
       { fileId: "file-a" },
       { fileId: "file-b" },
       { fileId: "file-a", type: "file.updated" },
     ]);
     await hook.goDown();
 
-    await runDispatcherOnce(dispatcherOptions(db, [sink]));
-    await runDispatcherOnce(dispatcherOptions(db, [sink]));
-    const failed = await deliveryRows(db);
+    await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
+    await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
+    const failed = await deliveryRows(bed.db);
     expect(failed.every((r) => r.status === "pending")).toBe(true);
     expect(failed[0]?.last_error).toMatch(/fetch failed \(ECONNREFUSED\)/);
     expect(failed[0]?.last_error).not.toContain("127.0.0.1");
 
     await hook.comeBack();
-    await dispatchUntilIdle(db, dispatcherOptions(db, [sink]));
+    await dispatchUntilIdle(bed.db, dispatcherOptions(bed.db, [sink]));
 
     expect(hook.accepted().map((e) => e.id)).toEqual(
       expect.arrayContaining(written.map((w) => w.id)),
     );
-    expect((await deliveryRows(db)).every((r) => r.status === "delivered")).toBe(true);
+    expect((await deliveryRows(bed.db)).every((r) => r.status === "delivered")).toBe(true);
   });
 
   it("redelivers one event by id, even one already delivered", async () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    const event = await insertEvent(db);
-    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    await registerTestSinks(bed.db, [sink]);
+    const event = await insertEvent(bed.db);
+    await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
-    const result = await redeliverEvents(db.pool, { eventId: event.id }, { now: new Date() });
-    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const result = await redeliverEvents(bed.db.pool, { eventId: event.id }, { now: new Date() });
+    await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(result.reset).toBe(1);
     expect(hook.accepted().map((e) => e.id)).toEqual([event.id, event.id]);
@@ -104,17 +88,17 @@ describe("dead deliveries and redelivery", () => {
     const hook = await receiver();
     hook.answerNext({ status: 410 });
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    await insertEvent(db, { fileId: "file-a" });
-    await runDispatcherOnce(dispatcherOptions(db, [sink]));
-    await insertEvent(db, { fileId: "file-b" });
+    await registerTestSinks(bed.db, [sink]);
+    await insertEvent(bed.db, { fileId: "file-a" });
+    await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
+    await insertEvent(bed.db, { fileId: "file-b" });
 
     const result = await redeliverEvents(
-      db.pool,
+      bed.db.pool,
       { dead: true },
       { sink: sink.name, now: new Date() },
     );
-    await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(result).toEqual({ reset: 2, created: 0, reenabled: [sink.name] });
     expect(
@@ -130,21 +114,21 @@ describe("dead deliveries and redelivery", () => {
     const newer = await receiver();
     const olderSink = webhookSinkFor(older);
     const newerSink = webhookSinkFor(newer);
-    await registerTestSinks(db, [olderSink]);
-    const before = await insertEvent(db, { fileId: "file-a" });
-    await registerTestSinks(db, [olderSink, newerSink]);
-    const after = await insertEvent(db, { fileId: "file-b" });
+    await registerTestSinks(bed.db, [olderSink]);
+    const before = await insertEvent(bed.db, { fileId: "file-a" });
+    await registerTestSinks(bed.db, [olderSink, newerSink]);
+    const after = await insertEvent(bed.db, { fileId: "file-b" });
 
-    await runDispatcherOnce(dispatcherOptions(db, [olderSink, newerSink]));
+    await runDispatcherOnce(dispatcherOptions(bed.db, [olderSink, newerSink]));
     expect(newer.accepted().map((e) => e.id)).toEqual([after.id]);
     expect(older.accepted()).toHaveLength(2);
 
     const result = await redeliverEvents(
-      db.pool,
+      bed.db.pool,
       { since: new Date(Date.now() - 60_000) },
       { sink: newerSink.name, sinks: [olderSink.name, newerSink.name], now: new Date() },
     );
-    await runDispatcherOnce(dispatcherOptions(db, [olderSink, newerSink]));
+    await runDispatcherOnce(dispatcherOptions(bed.db, [olderSink, newerSink]));
 
     // The earlier event is backfilled; the later one, already delivered, is replayed.
     expect(result).toMatchObject({ reset: 1, created: 1 });
@@ -161,16 +145,16 @@ describe("dead deliveries and redelivery", () => {
     const hook = await receiver();
     hook.answerByDefault({ status: 500 });
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    await insertEvent(db, { fileId: "file-a" });
+    await registerTestSinks(bed.db, [sink]);
+    await insertEvent(bed.db, { fileId: "file-a" });
 
-    const retired = await retireSink(db.pool, sink.name, new Date());
-    await insertEvent(db, { fileId: "file-b" });
+    const retired = await retireSink(bed.db.pool, sink.name, new Date());
+    await insertEvent(bed.db, { fileId: "file-b" });
 
     expect(retired).toEqual({ found: true, deadDeliveries: 1 });
-    const rows = await deliveryRows(db);
+    const rows = await deliveryRows(bed.db);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.last_error).toContain("sink retired");
-    expect((await runDispatcherOnce(dispatcherOptions(db, [sink]))).claimed).toBe(0);
+    expect((await runDispatcherOnce(dispatcherOptions(bed.db, [sink]))).claimed).toBe(0);
   });
 });

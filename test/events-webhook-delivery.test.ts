@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
 import { webhookSinkName } from "../src/events/sink-names.js";
 import {
@@ -7,41 +7,25 @@ import {
   dispatcherOptions,
   insertEvent,
   registerTestSinks,
+  useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 
-let db: TestDatabase;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterEach(async () => {
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  await db.query("TRUNCATE events, event_deliveries, event_sinks");
-});
-
-async function receiver(path?: string) {
-  const started = await startWebhookReceiver(path === undefined ? {} : { path });
-  receivers.push(started);
-  return started;
-}
+const bed = useDeliveryTestBed();
+const receiver = bed.receiver;
 
 describe("webhook delivery", () => {
   it("posts a signed CloudEvents 1.0 envelope that a Standard Webhooks consumer verifies", async () => {
     const hook = await receiver();
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    const event = await insertEvent(db, {
+    await registerTestSinks(bed.db, [sink]);
+    const event = await insertEvent(bed.db, {
       type: "file.expiring",
       fileId: "file-123",
       data: { expiresAt: "2026-12-01T00:00:00.000Z", window: "24h" },
     });
 
-    const summary = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const summary = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(summary.delivered).toBe(1);
     const [request] = hook.requests;
@@ -60,7 +44,7 @@ describe("webhook delivery", () => {
       seq: event.seq,
       data: { expiresAt: "2026-12-01T00:00:00.000Z", window: "24h" },
     });
-    const [row] = await deliveryRows(db);
+    const [row] = await deliveryRows(bed.db);
     expect(row).toMatchObject({ status: "delivered", attempts: 1, sink: sink.name });
     expect(row?.delivered_at).toBeInstanceOf(Date);
   });
@@ -75,23 +59,23 @@ describe("webhook delivery", () => {
     const hook = await receiver();
     hook.answerNext({ status: 500 });
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    await insertEvent(db);
+    await registerTestSinks(bed.db, [sink]);
+    await insertEvent(bed.db);
 
     const before = Date.now();
-    const first = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const first = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
     expect(first.failed).toBe(1);
-    const [failed] = await deliveryRows(db);
+    const [failed] = await deliveryRows(bed.db);
     expect(failed).toMatchObject({ status: "pending", attempts: 1, last_error: "HTTP 500" });
     const wait = (failed?.next_attempt_at.getTime() ?? 0) - before;
     expect(wait).toBeGreaterThanOrEqual(3_900);
     expect(wait).toBeLessThanOrEqual(6_500);
 
-    expect((await runDispatcherOnce(dispatcherOptions(db, [sink]))).claimed).toBe(0);
-    await backdateRetries(db);
-    const second = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    expect((await runDispatcherOnce(dispatcherOptions(bed.db, [sink]))).claimed).toBe(0);
+    await backdateRetries(bed.db);
+    const second = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
     expect(second.delivered).toBe(1);
-    expect(await deliveryRows(db)).toMatchObject([{ status: "delivered", attempts: 2 }]);
+    expect(await deliveryRows(bed.db)).toMatchObject([{ status: "delivered", attempts: 2 }]);
     expect(hook.accepted()).toHaveLength(1);
   });
 
@@ -99,26 +83,28 @@ describe("webhook delivery", () => {
     const hook = await receiver();
     hook.answerNext({ status: 429, headers: { "retry-after": "120" } });
     const sink = webhookSinkFor(hook, { concurrency: 1 });
-    await registerTestSinks(db, [sink]);
-    await insertEvent(db, { fileId: "file-a" });
-    await insertEvent(db, { fileId: "file-b" });
-    await insertEvent(db, { fileId: "file-c" });
+    await registerTestSinks(bed.db, [sink]);
+    await insertEvent(bed.db, { fileId: "file-a" });
+    await insertEvent(bed.db, { fileId: "file-b" });
+    await insertEvent(bed.db, { fileId: "file-c" });
 
     const before = Date.now();
-    const round = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const round = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
     expect(round).toMatchObject({ claimed: 3, failed: 1, released: 2 });
     expect(hook.requests).toHaveLength(1);
-    const rows = await deliveryRows(db);
+    const rows = await deliveryRows(bed.db);
     expect(rows.map((r) => r.attempts)).toEqual([1, 0, 0]);
     expect(rows[0]?.last_error).toBe("HTTP 429 Too Many Requests");
     expect((rows[0]?.next_attempt_at.getTime() ?? 0) - before).toBeGreaterThanOrEqual(119_000);
-    const [paused] = await db.query<{ paused_until: Date }>("SELECT paused_until FROM event_sinks");
+    const [paused] = await bed.db.query<{ paused_until: Date }>(
+      "SELECT paused_until FROM event_sinks",
+    );
     expect((paused?.paused_until.getTime() ?? 0) - before).toBeGreaterThanOrEqual(119_000);
 
     // Paused: not even the two untouched deliveries go out.
-    expect((await runDispatcherOnce(dispatcherOptions(db, [sink]))).claimed).toBe(0);
-    await backdateRetries(db);
-    const after = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    expect((await runDispatcherOnce(dispatcherOptions(bed.db, [sink]))).claimed).toBe(0);
+    await backdateRetries(bed.db);
+    const after = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
     expect(after.delivered).toBe(3);
   });
 
@@ -127,14 +113,14 @@ describe("webhook delivery", () => {
     const hook = await receiver();
     hook.answerNext({ status: 302, headers: { location: elsewhere.url } });
     const sink = webhookSinkFor(hook);
-    await registerTestSinks(db, [sink]);
-    await insertEvent(db);
+    await registerTestSinks(bed.db, [sink]);
+    await insertEvent(bed.db);
 
-    const round = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const round = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(round.failed).toBe(1);
     expect(elsewhere.requests).toHaveLength(0);
-    const [row] = await deliveryRows(db);
+    const [row] = await deliveryRows(bed.db);
     expect(row).toMatchObject({ status: "pending", attempts: 1 });
     expect(row?.last_error).toContain("HTTP 302 redirect not followed");
   });
@@ -145,11 +131,11 @@ describe("webhook delivery", () => {
     gone.answerByDefault({ status: 410 });
     const goneSink = webhookSinkFor(gone, { concurrency: 1 });
     const healthySink = webhookSinkFor(healthy);
-    await registerTestSinks(db, [goneSink, healthySink]);
-    await insertEvent(db, { fileId: "file-a" });
-    await insertEvent(db, { fileId: "file-b" });
+    await registerTestSinks(bed.db, [goneSink, healthySink]);
+    await insertEvent(bed.db, { fileId: "file-a" });
+    await insertEvent(bed.db, { fileId: "file-b" });
 
-    const round = await runDispatcherOnce(dispatcherOptions(db, [goneSink, healthySink]));
+    const round = await runDispatcherOnce(dispatcherOptions(bed.db, [goneSink, healthySink]));
 
     expect(round.sinks.find((s) => s.sink === goneSink.name)).toMatchObject({
       disabled: true,
@@ -157,17 +143,17 @@ describe("webhook delivery", () => {
     });
     expect(gone.requests).toHaveLength(1);
     expect(healthy.accepted()).toHaveLength(2);
-    const [sinkRow] = await db.query<{ status: string; reason: string }>(
+    const [sinkRow] = await bed.db.query<{ status: string; reason: string }>(
       "SELECT status, reason FROM event_sinks WHERE sink = $1",
       [goneSink.name],
     );
     expect(sinkRow?.status).toBe("disabled");
     expect(sinkRow?.reason).toContain("410 Gone");
 
-    await insertEvent(db, { fileId: "file-c" });
-    await runDispatcherOnce(dispatcherOptions(db, [goneSink, healthySink]));
+    await insertEvent(bed.db, { fileId: "file-c" });
+    await runDispatcherOnce(dispatcherOptions(bed.db, [goneSink, healthySink]));
     expect(gone.requests).toHaveLength(1);
-    const goneRows = await deliveryRows(db, goneSink.name);
+    const goneRows = await deliveryRows(bed.db, goneSink.name);
     expect(goneRows.map((r) => r.status)).toEqual(["dead", "dead", "dead"]);
     expect(goneRows[0]?.last_error).toBe("HTTP 410 Gone");
     expect(goneRows[2]?.last_error).toContain("sink disabled");
@@ -178,12 +164,12 @@ describe("webhook delivery", () => {
     const hook = await receiver();
     hook.answerNext({ status: 200, delayMs: 2_000 });
     const sink = webhookSinkFor(hook, { timeoutMs: 300 });
-    await registerTestSinks(db, [sink]);
-    await insertEvent(db);
+    await registerTestSinks(bed.db, [sink]);
+    await insertEvent(bed.db);
 
-    const round = await runDispatcherOnce(dispatcherOptions(db, [sink]));
+    const round = await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(round.failed).toBe(1);
-    expect((await deliveryRows(db))[0]?.last_error).toBe("no answer within 300 ms");
+    expect((await deliveryRows(bed.db))[0]?.last_error).toBe("no answer within 300 ms");
   });
 });

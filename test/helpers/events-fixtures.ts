@@ -1,11 +1,12 @@
+import { afterEach, beforeAll } from "vitest";
 import type { DispatcherOptions } from "../../src/events/dispatcher-options.js";
 import type { EventSink } from "../../src/events/event-sink.js";
 import { registerSinks } from "../../src/events/register-sinks.js";
 import { type DispatchSummary, runDispatcherOnce } from "../../src/events/run-dispatcher-once.js";
 import { makeWebhookSink } from "../../src/events/webhook-sink.js";
 import { silentLogger } from "../../src/logging/logger.js";
-import type { TestDatabase } from "./test-database.js";
-import type { WebhookReceiver } from "./webhook-receiver.js";
+import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
 
 export const testEnvelope = {
   source: "urn:novita-file-sync:test",
@@ -125,4 +126,38 @@ export async function dispatchUntilIdle(
     if (summary.claimed === 0) return rounds;
   }
   throw new Error(`deliveries were still being claimed after ${maxRounds} rounds`);
+}
+
+export interface DeliveryTestBed {
+  /** The test file's database (set before the first test). */
+  readonly db: TestDatabase;
+  /** A webhook receiver that is closed after the test. */
+  receiver(options?: { path?: string }): Promise<WebhookReceiver>;
+}
+
+/**
+ * The shared set-up of the delivery tests: one database for the file; after each test the
+ * receivers it started are closed and the outbox is emptied.
+ */
+export function useDeliveryTestBed(): DeliveryTestBed {
+  let db: TestDatabase | undefined;
+  const receivers: WebhookReceiver[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    for (const receiver of receivers.splice(0)) await receiver.close();
+    await db?.query("TRUNCATE events, event_deliveries, event_sinks");
+  });
+  return {
+    get db() {
+      if (db === undefined) throw new Error("the test database is created in beforeAll");
+      return db;
+    },
+    async receiver(options = {}) {
+      const started = await startWebhookReceiver(options);
+      receivers.push(started);
+      return started;
+    },
+  };
 }
