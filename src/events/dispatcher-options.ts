@@ -18,7 +18,10 @@ export interface DispatcherOptions {
   dispatcherId?: string;
   /** How long a claim is held before another dispatcher may take it over. */
   leaseMs?: number;
-  /** The clock for claims, leases and retry times. Default: the system clock. */
+  /**
+   * The clock for claims, leases and retry times. Default: the system clock for
+   * runDispatcherOnce; the database's clock for startDispatcher (see makeDatabaseClock).
+   */
   now?: () => Date;
   /** For retry jitter. Default Math.random. */
   random?: () => number;

@@ -1,5 +1,6 @@
 import { coerceError } from "../errors.js";
 import { cappedBackoffMs } from "./capped-backoff.js";
+import { makeDatabaseClock } from "./database-clock.js";
 import { type DispatcherOptions, defaultDispatcherId } from "./dispatcher-options.js";
 import type { EventSink } from "./event-sink.js";
 import { listenForEvents } from "./listen-for-events.js";
@@ -34,7 +35,10 @@ export interface DispatcherHandle {
  */
 export async function startDispatcher(options: StartDispatcherOptions): Promise<DispatcherHandle> {
   const dispatcherId = options.dispatcherId ?? defaultDispatcherId();
-  const now = options.now ?? (() => new Date());
+  // Without an injected clock, the database's: see makeDatabaseClock. Measured before each round.
+  const clock = options.now === undefined ? makeDatabaseClock(options.pool) : undefined;
+  await clock?.refresh();
+  const now = options.now ?? clock?.now ?? (() => new Date());
   const log = options.logger.child({ dispatcherId });
   const registrations = await registerSinks(
     options.pool,
@@ -81,6 +85,7 @@ export async function startDispatcher(options: StartDispatcherOptions): Promise<
     let failures = 0;
     while (!stopping) {
       try {
+        await clock?.refresh();
         const round = await runSinkOnce({
           db: options.pool,
           sink,
