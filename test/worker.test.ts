@@ -1,49 +1,13 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { afterAll, describe, expect, it } from "vitest";
-import { startSimulator } from "../src/simulator/index.js";
-import { startTcpProxy } from "./helpers/tcp-proxy.js";
-import { createTestDatabase } from "./helpers/test-database.js";
+import { describe, expect, it } from "vitest";
+import { closeAfterAll } from "./helpers/cleanup.js";
 import { waitFor } from "./helpers/wait-for.js";
 import { startWebhookReceiver } from "./helpers/webhook-receiver.js";
-import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process.js";
+import { startWorkerBed } from "./helpers/worker-bed.js";
+import { startWorkerProcess } from "./helpers/worker-process.js";
 
-const apiKey = "sk-worker-test";
-
-async function setup() {
-  const db = await createTestDatabase();
-  const simulator = await startSimulator({ apiKey, seed: 3 });
-  simulator.store.generate(20);
-  cleanups.push(() => simulator.close());
-  const env = {
-    DATABASE_URL: db.url,
-    NOVITA_BASE_URL: simulator.baseUrl,
-    NOVITA_API_KEY: apiKey,
-    NOVITA_RETRIES: "0",
-    SYNC_SCHEDULE: "*/2 * * * * *",
-    EXPIRY_SCAN_SCHEDULE: "*/2 * * * * *",
-  };
-  const runs = () =>
-    db.query<{
-      id: number;
-      trigger: string;
-      status: string;
-      started_at: Date;
-      finished_at: Date | null;
-    }>("SELECT id, trigger, status, started_at, finished_at FROM sync_runs ORDER BY id");
-  return { db, simulator, env, runs };
-}
-
-const workers: WorkerProcess[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const w of workers) w.child.kill("SIGKILL");
-  for (const cleanup of cleanups) await cleanup();
-});
-const start = async (env: Record<string, string>) => {
-  const worker = await startWorkerProcess(env);
-  workers.push(worker);
-  return worker;
-};
+const setup = () => startWorkerBed({ seed: 3 });
+const start = startWorkerProcess;
 
 describe("worker", () => {
   it("syncs at start and on the schedule, serves metrics, and exits 0 on SIGTERM", async () => {
@@ -90,7 +54,7 @@ describe("worker", () => {
   it("delivers the events it writes to a webhook as signed CloudEvents", async () => {
     const { env, simulator } = await setup();
     const receiver = await startWebhookReceiver();
-    cleanups.push(() => receiver.close());
+    closeAfterAll(receiver);
     const worker = await start({
       ...env,
       WEBHOOK_URL: receiver.url,
@@ -157,15 +121,10 @@ describe("worker", () => {
   }, 40_000);
 
   it("reports unready while the database is unreachable and ready again when it returns", async () => {
-    const { env, db } = await setup();
-    const target = new URL(db.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    cleanups.push(() => proxy.close());
-    target.hostname = "127.0.0.1";
-    target.port = String(proxy.port);
-    const worker = await start({
-      ...env,
-      DATABASE_URL: target.toString(),
+    const bed = await setup();
+    const { proxy, url } = await bed.proxiedDatabase();
+    const worker = await bed.start({
+      DATABASE_URL: url,
       DATABASE_CONNECT_TIMEOUT_MS: "1000",
     });
     await waitFor("ready", async () => (await worker.get("/readyz")).status === 200, {

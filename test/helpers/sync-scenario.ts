@@ -1,9 +1,9 @@
-import { afterAll } from "vitest";
 import { silentLogger } from "../../src/logging/logger.js";
 import { makeNovitaClient } from "../../src/novita/index.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
 import type { SyncSettings } from "../../src/sync/sync-settings.js";
+import { closeAfterAll } from "./cleanup.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export const testApiKey = "sk-test-scenario-key";
@@ -36,7 +36,7 @@ export async function startSyncScenario(
 ): Promise<SyncScenario> {
   const db = await createTestDatabase();
   const simulator = await startSimulator({ apiKey: testApiKey, seed: 7 });
-  afterAll(() => simulator.close());
+  closeAfterAll(simulator);
   const client = makeNovitaClient({
     baseUrl: simulator.baseUrl,
     apiKey: testApiKey,

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 import { makePool } from "../../src/db/pool.js";
 import { makePrisma, type PrismaClient } from "../../src/db/prisma.js";
 import { silentLogger } from "../../src/logging/logger.js";
+import { onCleanup } from "./cleanup.js";
 import { databaseUrl, withAdmin } from "./global-setup.js";
 
 export interface TestDatabase {
@@ -20,7 +21,7 @@ export interface TestDatabase {
 
 /**
  * A fresh database, cloned from the migrated template, for the calling test file. It is dropped
- * after the file's tests.
+ * after the file's tests (wherever it was created: in a test, a hook or at the top level).
  */
 export async function createTestDatabase(
   options: { migrated?: boolean } = {},
@@ -41,7 +42,7 @@ export async function createTestDatabase(
     logger: silentLogger,
   });
   const prisma = makePrisma(pool);
-  afterAll(async () => {
+  onCleanup(async () => {
     await prisma.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
     await withAdmin(adminUrl, (client) =>

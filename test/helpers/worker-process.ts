@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { killAfterAll } from "./cleanup.js";
 import { freePort } from "./free-port.js";
 import { waitFor } from "./wait-for.js";
 
@@ -18,7 +19,10 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `novita-file-sync worker` as a real child process with the given environment. */
+/**
+ * Starts `novita-file-sync worker` as a real child process with the given environment. It is
+ * SIGKILLed after the file's tests if it is still running.
+ */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const httpPort = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", entry, "worker"], {
@@ -33,6 +37,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  killAfterAll(child);
   let text = "";
   const logs: Record<string, unknown>[] = [];
   let partial = "";

@@ -1,0 +1,39 @@
+import type pg from "pg";
+import { silentLogger } from "../../src/logging/logger.js";
+import { makeNovitaClient, type NovitaClientOptions } from "../../src/novita/index.js";
+import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
+import type { SyncSettings } from "../../src/sync/sync-settings.js";
+import { defaultSyncSettings, type SyncScenario, testApiKey } from "./sync-scenario.js";
+
+export interface SyncWithOptions {
+  /** The pool the run uses (default: the scenario's database). */
+  pool?: pg.Pool;
+  client?: Partial<Omit<NovitaClientOptions, "baseUrl" | "apiKey" | "logger">>;
+  settings?: Partial<SyncSettings>;
+  force?: boolean;
+}
+
+/**
+ * One sync of the scenario's simulator, as `sync` runs it, with the client, pool and settings a
+ * test chooses (startSyncScenario's own `sync()` fixes them). Fast retries by default.
+ */
+export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promise<SyncOutcome> {
+  const client = makeNovitaClient({
+    baseUrl: s.simulator.baseUrl,
+    apiKey: testApiKey,
+    logger: silentLogger,
+    timeoutMs: 5_000,
+    retries: 0,
+    retryDelayScale: 0.01,
+    ...options.client,
+  });
+  return syncOnce(
+    {
+      pool: options.pool ?? s.db.pool,
+      listFiles: () => client.listFiles(),
+      logger: silentLogger,
+      settings: { ...defaultSyncSettings, ...options.settings },
+    },
+    { trigger: "manual", force: options.force ?? false },
+  );
+}
