@@ -7,16 +7,13 @@
 // Database: BENCH_DATABASE_URL (a server URL allowed to create databases), else an embedded
 // PostgreSQL in a temporary directory.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
 import { migrate } from "../src/db/migrate.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { benchServer, churn, freshDatabase } from "./bench-database.js";
 
 const apiKey = "sk-bench";
 const scales = (process.env.BENCH_SCALES ?? "10000,100000").split(",").map(Number);
@@ -31,12 +28,13 @@ interface Row {
 }
 
 async function main() {
-  const { serverUrl, stop } = await database();
+  const { serverUrl, stop } = await benchServer(process.env.BENCH_DATABASE_URL);
   const simulator = await startSimulator({ apiKey, seed: 42 });
   const rows: Row[] = [];
   try {
     for (const scale of scales) {
       const url = await freshDatabase(serverUrl, `nfs_bench_${scale}`);
+      await migrate(url, silentLogger);
       simulator.reset();
       simulator.store.generate(scale, { seed: scale });
       const floor = await measure("floor", url, simulator.baseUrl);
@@ -53,6 +51,7 @@ async function main() {
       rows.push(await measureSync(scale, "1% churn", url, simulator.baseUrl));
       if (scale <= 10_000) {
         const naiveUrl = await freshDatabase(serverUrl, `nfs_bench_naive_${scale}`);
+        await migrate(naiveUrl, silentLogger);
         const naive = await measure("naive", naiveUrl, simulator.baseUrl);
         rows.push({
           scale,
@@ -99,17 +98,6 @@ async function measureSync(
   };
 }
 
-/** 1% churn: a third of the files change size, a third are deleted, a third are new. */
-function churn(simulator: Awaited<ReturnType<typeof startSimulator>>, count: number) {
-  const files = simulator.store.list();
-  const third = Math.floor(count / 3);
-  for (const file of files.slice(0, third))
-    simulator.store.update(file.id, { bytes: file.bytes + 1 });
-  for (const file of files.slice(third, 2 * third)) simulator.store.remove(file.id);
-  for (let i = 0; i < count - 2 * third; i++)
-    simulator.store.add({ purpose: i % 2 ? "batch" : "batch_output" });
-}
-
 async function rowsWritten(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -122,36 +110,6 @@ async function rowsWritten(url: string): Promise<number> {
   } finally {
     await client.end();
   }
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString(), silentLogger);
-  return url.toString();
-}
-
-async function database(): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
-  if (process.env.BENCH_DATABASE_URL)
-    return { serverUrl: process.env.BENCH_DATABASE_URL, stop: async () => {} };
-  const dataDir = mkdtempSync(join(tmpdir(), "nfs-bench-pg-"));
-  const embedded = await startEmbeddedPostgres({
-    dataDir,
-    port: 54400 + Math.floor(Math.random() * 500),
-    logger: silentLogger,
-  });
-  return {
-    serverUrl: embedded.url.replace(/\/[^/]*$/, "/postgres"),
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 function print(rows: Row[]) {

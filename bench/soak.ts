@@ -8,16 +8,12 @@
 // Database: SOAK_DATABASE_URL (a server URL allowed to create databases), else an embedded
 // PostgreSQL in a temporary directory.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
-import { silentLogger } from "../src/logging/logger.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { benchServer, churn, freshDatabase } from "./bench-database.js";
 
 const runs = Number(process.env.SOAK_RUNS ?? 200);
 const files = Number(process.env.SOAK_FILES ?? 10_000);
@@ -39,7 +35,7 @@ interface Sample {
 }
 
 async function main() {
-  const { serverUrl, stop } = await database();
+  const { serverUrl, stop } = await benchServer(process.env.SOAK_DATABASE_URL);
   const url = await freshDatabase(serverUrl, "nfs_soak");
   const simulator = await startSimulator({ apiKey, seed: 11 });
   simulator.store.generate(files, { seed: 11 });
@@ -129,18 +125,6 @@ async function finishedRuns(monitor: pg.Client): Promise<number> {
   );
   if (rows[0]!.failed > 0) throw new Error(`${rows[0]!.failed} run(s) failed; see the log above`);
   return rows[0]!.n;
-}
-
-/** 1% churn: a third of `count` files change size, a third are deleted, a third are new. */
-function churn(simulator: Awaited<ReturnType<typeof startSimulator>>, count: number) {
-  const all = simulator.store.list();
-  const third = Math.floor(count / 3);
-  for (const file of all.slice(0, third))
-    simulator.store.update(file.id, { bytes: file.bytes + 1 });
-  for (const file of all.slice(third, 2 * third)) simulator.store.remove(file.id);
-  for (let i = 0; i < count - 2 * third; i++) {
-    simulator.store.add({ purpose: i % 2 ? "batch" : "batch_output" });
-  }
 }
 
 async function measure(
@@ -233,36 +217,6 @@ async function startReceiver(): Promise<{
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString(); // the worker migrates it
-}
-
-async function database(): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
-  if (process.env.SOAK_DATABASE_URL) {
-    return { serverUrl: process.env.SOAK_DATABASE_URL, stop: async () => {} };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), "nfs-soak-pg-"));
-  const embedded = await startEmbeddedPostgres({
-    dataDir,
-    port: 54900 + Math.floor(Math.random() * 500),
-    logger: silentLogger,
-  });
-  return {
-    serverUrl: embedded.url.replace(/\/[^/]*$/, "/postgres"),
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
 }
 

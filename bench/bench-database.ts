@@ -1,0 +1,58 @@
+// Database and simulator helpers shared by the benchmark scripts.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { findFreePort } from "../src/net/find-free-port.js";
+import type { Simulator } from "../src/simulator/index.js";
+
+/**
+ * The server a benchmark runs on: `serverUrl` from the environment (a URL allowed to create
+ * databases), else an embedded PostgreSQL in a temporary directory, removed by `stop`.
+ */
+export async function benchServer(
+  serverUrl: string | undefined,
+): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
+  if (serverUrl) return { serverUrl, stop: async () => {} };
+  const dataDir = mkdtempSync(join(tmpdir(), "nfs-bench-pg-"));
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port: await findFreePort(),
+    logger: silentLogger,
+  });
+  return {
+    serverUrl: embedded.url.replace(/\/[^/]*$/, "/postgres"),
+    stop: async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Drops and creates database `name` on the server; returns its URL. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Churn of `count` files: a third change size, a third are deleted, a third are new. */
+export function churn(simulator: Simulator, count: number): void {
+  const files = simulator.store.list();
+  const third = Math.floor(count / 3);
+  for (const file of files.slice(0, third))
+    simulator.store.update(file.id, { bytes: file.bytes + 1 });
+  for (const file of files.slice(third, 2 * third)) simulator.store.remove(file.id);
+  for (let i = 0; i < count - 2 * third; i++)
+    simulator.store.add({ purpose: i % 2 ? "batch" : "batch_output" });
+}
