@@ -1,5 +1,8 @@
 // One measurement in a fresh process (so its peak RSS is its own): prints one JSON line.
 //   measure.ts floor|sync|naive <databaseUrl> <simulatorBaseUrl> <apiKey>
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { makePool } from "../src/db/pool.js";
 import { makePrisma } from "../src/db/prisma.js";
 import { silentLogger } from "../src/logging/logger.js";
@@ -25,31 +28,38 @@ const client = makeNovitaClient({ baseUrl, apiKey, logger: silentLogger, retries
 const started = performance.now();
 let detail: Record<string, unknown> = {};
 
-if (mode === "floor") {
-  // The floor: one fetch, JSON.parse, one set-based insert into an unindexed temporary table.
+if (mode === "floor" || mode === "floor-unnest") {
+  // The floor: one fetch, JSON.parse, one set-based load into an unindexed temporary table, with
+  // COPY (as the sync stages its listing) or, for reference, an insert of unnested arrays.
   const response = await fetch(`${baseUrl}/files`, {
     headers: { authorization: `Bearer ${apiKey}` },
   });
   const body = JSON.parse(await response.text()) as { data: Record<string, unknown>[] };
-  const column = (name: string) => body.data.map((f) => f[name] ?? null);
   const c = await pool.connect();
   await c.query("BEGIN");
   await c.query(
     "CREATE TEMP TABLE floor (id text, object text, filename text, bytes bigint, purpose text, created_at bigint, expires_at bigint, metadata jsonb) ON COMMIT DROP",
   );
-  await c.query(
-    "INSERT INTO floor SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::jsonb[])",
-    [
-      column("id"),
-      column("object"),
-      column("filename"),
-      column("bytes"),
-      column("purpose"),
-      column("created_at"),
-      column("expires_at"),
-      body.data.map((f) => JSON.stringify(f.metadata ?? {})),
-    ],
-  );
+  const columns = ["id", "object", "filename", "bytes", "purpose", "created_at", "expires_at"];
+  if (mode === "floor") {
+    const text = body.data
+      .map((f) =>
+        [
+          ...columns.map((c) => (f[c] == null ? "\\N" : copyField(String(f[c])))),
+          copyField(JSON.stringify(f.metadata ?? {})),
+        ].join("\t"),
+      )
+      .join("\n");
+    await pipeline(Readable.from([`${text}\n`]), c.query(copyFrom("COPY floor FROM STDIN")));
+  } else {
+    await c.query(
+      "INSERT INTO floor SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::jsonb[])",
+      [
+        ...columns.map((name) => body.data.map((f) => f[name] ?? null)),
+        body.data.map((f) => JSON.stringify(f.metadata ?? {})),
+      ],
+    );
+  }
   await c.query("COMMIT");
   c.release();
   detail = { files: body.data.length };
@@ -104,3 +114,12 @@ await pool.end();
 process.stdout.write(
   `${JSON.stringify({ mode, wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, ...detail })}\n`,
 );
+
+function copyField(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(
+        /[\\\t\n\r]/g,
+        (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!,
+      )
+    : value;
+}

@@ -1,7 +1,8 @@
 // `npm run bench`: sync throughput against the simulator over loopback. For 10k and 100k files:
 // initial import, steady state (no change) and 1% churn, each in its own process, with wall time,
-// rows written (pg_stat_user_tables) and peak RSS; and two references: the floor (one fetch +
-// JSON.parse + one set-based insert into an unindexed temporary table) and, at 10k, a naive
+// rows written (pg_stat_user_tables) and peak RSS; and references: the floor (one fetch +
+// JSON.parse + one COPY into an unindexed temporary table, as the sync stages its listing; the
+// same with an insert of unnested arrays for reference) and, at 10k, a naive
 // baseline (one prisma.file.upsert per file).
 //
 // Database: BENCH_DATABASE_URL (a server URL allowed to create databases), else an embedded
@@ -37,14 +38,19 @@ async function main() {
       await migrate(url, silentLogger);
       simulator.reset();
       simulator.store.generate(scale, { seed: scale });
-      const floor = await measure("floor", url, simulator.baseUrl);
-      rows.push({
-        scale,
-        scenario: "floor (fetch + parse + insert)",
-        wallMs: floor.wallMs,
-        rowsWritten: null,
-        peakRssMb: floor.peakRssMb,
-      });
+      for (const [mode, scenario] of [
+        ["floor", "floor (fetch + parse + COPY)"],
+        ["floor-unnest", "ref: fetch + parse + unnest insert"],
+      ] as const) {
+        const reference = await measure(mode, url, simulator.baseUrl);
+        rows.push({
+          scale,
+          scenario,
+          wallMs: reference.wallMs,
+          rowsWritten: null,
+          peakRssMb: reference.peakRssMb,
+        });
+      }
       rows.push(await measureSync(scale, "initial import", url, simulator.baseUrl));
       rows.push(await measureSync(scale, "steady state", url, simulator.baseUrl));
       churn(simulator, scale / 100);

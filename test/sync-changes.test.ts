@@ -147,4 +147,13 @@ describe("sync: creating, changing, disappearing and reappearing files", () => {
     expect(event).toMatchObject({ type: "file.reappeared", file_id: "file-c" });
     expect(event.data.disappeared_at).toBeTruthy();
   });
+
+  it("stores names and metadata with tabs, newlines, backslashes and quotes exactly as listed", async () => {
+    const filename = 'odd\tname\nwith \\ back\\slash "quoted" \r.jsonl';
+    const metadata = { note: 'tab\t newline\n backslash\\ quote" \\N', nested: { n: 1 } };
+    s.simulator.store.add({ id: "file-odd", filename, metadata });
+    await s.sync();
+    expect(await s.file("file-odd")).toMatchObject({ filename, metadata });
+    expect((await s.sync()).counts.updated).toBe(0);
+  });
 });

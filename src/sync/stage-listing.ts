@@ -1,10 +1,14 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { NovitaFile } from "../novita/index.js";
 
 /**
- * Copies the listing into temporary tables of this transaction with one set-based statement each
- * (unnest of column arrays): `listing` holds the valid files, `seen_invalid` the ids of items that
- * failed validation, which count as seen so they never disappear.
+ * Copies the listing into temporary tables of this transaction: `listing` holds the valid files
+ * (one COPY, several times faster than an insert of unnested arrays at 100k files), and
+ * `seen_invalid` the ids of items that failed validation, which count as seen so they never
+ * disappear.
  */
 export async function stageListing(
   client: pg.ClientBase,
@@ -18,35 +22,33 @@ export async function stageListing(
       total_requests integer, metadata jsonb NOT NULL
     ) ON COMMIT DROP;
     CREATE TEMP TABLE seen_invalid (id text NOT NULL) ON COMMIT DROP`);
-  const n = files.length;
-  const ids = new Array<string>(n);
-  const objects = new Array<string>(n);
-  const filenames = new Array<string>(n);
-  const bytes = new Array<number>(n);
-  const purposes = new Array<string>(n);
-  const createdAt = new Array<string>(n);
-  const expiresAt = new Array<string | null>(n);
-  const totalRequests = new Array<number | null>(n);
-  const metadata = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const file = files[i]!;
-    ids[i] = file.id;
-    objects[i] = file.object;
-    filenames[i] = file.filename;
-    bytes[i] = file.bytes;
-    purposes[i] = file.purpose;
-    createdAt[i] = file.createdAt.toISOString();
-    expiresAt[i] = file.expiresAt?.toISOString() ?? null;
-    totalRequests[i] = file.totalRequests;
-    metadata[i] = JSON.stringify(file.metadata);
-  }
-  await client.query(
-    `INSERT INTO listing
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[],
-                          $6::timestamptz[], $7::timestamptz[], $8::integer[], $9::jsonb[])`,
-    [ids, objects, filenames, bytes, purposes, createdAt, expiresAt, totalRequests, metadata],
+  await pipeline(
+    Readable.from(copyChunks(files)),
+    client.query(copyFrom("COPY listing FROM STDIN")),
   );
   if (invalidIds.length > 0) {
     await client.query("INSERT INTO seen_invalid SELECT unnest($1::text[])", [invalidIds]);
   }
+}
+
+/** The files in COPY's text format, a few thousand rows per chunk. */
+function* copyChunks(files: readonly NovitaFile[]): Generator<string> {
+  const rowsPerChunk = 5_000;
+  for (let start = 0; start < files.length; start += rowsPerChunk) {
+    let chunk = "";
+    for (const file of files.slice(start, start + rowsPerChunk)) {
+      chunk += `${field(file.id)}\t${field(file.object)}\t${field(file.filename)}\t${file.bytes}\t${field(file.purpose)}\t${file.createdAt.toISOString()}\t${file.expiresAt?.toISOString() ?? "\\N"}\t${file.totalRequests ?? "\\N"}\t${field(JSON.stringify(file.metadata))}\n`;
+    }
+    yield chunk;
+  }
+}
+
+const needsEscape = /[\\\t\n\r]/;
+
+/** A text value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function field(value: string): string {
+  if (!needsEscape.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
+  );
 }
