@@ -22,7 +22,7 @@ describe("worker", () => {
           all.filter((r) => r.trigger === "cron" && r.status === "succeeded").length >= 2
         );
       },
-      { timeoutMs: 15_000 },
+      { timeoutMs: 25_000 },
     );
     const metrics = await worker.get("/metrics");
     expect(metrics.status).toBe(200);

@@ -66,6 +66,10 @@ export async function startWorker(
 
   // Parts first: the dispatcher's sinks must be registered before the first event is written.
   const parts = (await hooks.startParts?.(metrics)) ?? [];
+  // The startup (or catch-up) run starts before the schedules, so a fire at the same moment finds
+  // it running instead of taking its place.
+  const startupTrigger = await decideStartup(config, database, logger);
+  if (startupTrigger !== null) void job.run(startupTrigger);
   setRunCoordinator(makePostgresRunCoordinator(database.prisma));
   const cronLogger = {
     info: (m: string) => logger.debug({ cron: m }, "node-cron"),
@@ -104,8 +108,6 @@ export async function startWorker(
       ),
     );
   }
-  const startupTrigger = await decideStartup(config, database, logger);
-  if (startupTrigger !== null) void job.run(startupTrigger);
 
   return {
     httpPort: http.port,
