@@ -1,4 +1,4 @@
-import type { OutboxEvent } from "./cloud-event.js";
+import type { OutboxEvent, OutboxEventRow } from "./cloud-event.js";
 import type { Queryable } from "./queryable.js";
 
 export interface ClaimedDelivery {
@@ -28,15 +28,7 @@ export async function claimDeliveries(
   db: Queryable,
   options: ClaimOptions,
 ): Promise<ClaimedDelivery[]> {
-  const { rows } = await db.query<{
-    id: string;
-    seq: number | string;
-    type: string;
-    file_id: string | null;
-    occurred_at: Date;
-    data: unknown;
-    attempts: number;
-  }>(
+  const { rows } = await db.query<OutboxEventRow & { attempts: number }>(
     `WITH claimable AS (
        SELECT d.event_id
          FROM event_deliveries d

@@ -1,3 +1,4 @@
+import type { OutboxEventRow } from "./cloud-event.js";
 import type { Queryable } from "./queryable.js";
 
 export interface EventListFilter {
@@ -30,15 +31,7 @@ export interface ListedEvent {
 
 /** The most recent events matching the filter, oldest first, each with its deliveries. */
 export async function listEvents(db: Queryable, filter: EventListFilter): Promise<ListedEvent[]> {
-  const { rows } = await db.query<{
-    id: string;
-    seq: number | string;
-    type: string;
-    file_id: string | null;
-    occurred_at: Date;
-    data: unknown;
-    deliveries: ListedDelivery[];
-  }>(
+  const { rows } = await db.query<OutboxEventRow & { deliveries: ListedDelivery[] }>(
     `SELECT e.id, e.seq, e.type, e.file_id, e.occurred_at, e.data,
             coalesce((SELECT json_agg(json_build_object(
                          'sink', d.sink, 'status', d.status, 'attempts', d.attempts,

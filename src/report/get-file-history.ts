@@ -1,15 +1,8 @@
 import type pg from "pg";
+import { trackedFields } from "../sync/file-sql.js";
 
 /** The fields a version can change, as file_history names them. */
-export const historyFields = [
-  "filename",
-  "bytes",
-  "purpose",
-  "created_at",
-  "expires_at",
-  "total_requests",
-  "metadata",
-] as const;
+export const historyFields = trackedFields;
 
 export type HistoryField = (typeof historyFields)[number];
 
