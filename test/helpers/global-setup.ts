@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,9 +20,10 @@ declare module "vitest" {
 }
 
 /**
- * Provisions the PostgreSQL server for the suite, in this order: TEST_DATABASE_URL; a
- * testcontainers PostgreSQL when a Docker engine answers; else the embedded PostgreSQL. Then it
- * migrates a template database that every test file clones.
+ * Provisions the PostgreSQL server for the suite: TEST_DATABASE_URL when set, else the embedded
+ * PostgreSQL. (No container runtime: a Docker engine may answer on a machine that has no registry
+ * to pull images from, and the suite must pass there too.) Then it migrates a template database
+ * that every test file clones.
  */
 export default async function setup(project: TestProject) {
   const teardown: (() => Promise<void>)[] = [];
@@ -32,12 +32,6 @@ export default async function setup(project: TestProject) {
   if (process.env.TEST_DATABASE_URL) {
     adminUrl = process.env.TEST_DATABASE_URL;
     source = "TEST_DATABASE_URL";
-  } else if (dockerAnswers()) {
-    const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
-    const container = await new PostgreSqlContainer("postgres:17-alpine").start();
-    adminUrl = container.getConnectionUri();
-    source = "testcontainers";
-    teardown.push(async () => void (await container.stop()));
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), "nfs-test-pg-"));
     const embedded = await startEmbeddedPostgres({
@@ -69,15 +63,6 @@ export default async function setup(project: TestProject) {
     }).catch(() => {});
     for (const step of teardown.reverse()) await step();
   };
-}
-
-function dockerAnswers(): boolean {
-  try {
-    execFileSync("docker", ["info"], { stdio: "ignore", timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function databaseUrl(serverUrl: string, database: string): string {
