@@ -139,4 +139,23 @@ describe("novita-file-sync when something is wrong", () => {
     expect(result.stderr).toContain("NOVITA_API_KEY");
     expect(result.stderr).not.toMatch(stackLine);
   }, 30_000);
+
+  it("a worker whose HTTP_PORT is taken says so in one line and exits 1", async () => {
+    const holder = closeAfterAll(await startSimulator({ apiKey }));
+    const port = new URL(holder.url).port;
+    const db = await createTestDatabase();
+    const result = await runCliProcess(["worker"], {
+      DATABASE_URL: db.url,
+      NOVITA_API_KEY: apiKey,
+      NOVITA_BASE_URL: holder.baseUrl,
+      HTTP_HOST: "127.0.0.1",
+      HTTP_PORT: port,
+      LOG_LEVEL: "warn",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `Port ${port} on 127.0.0.1 is in use: set HTTP_PORT (and HTTP_HOST) to a free port, or stop what holds it.\n`,
+    );
+  }, 30_000);
 });

@@ -25,6 +25,13 @@ export function describeFailure(thrown: unknown, config: Config | undefined): Fa
   if (error instanceof ConfigError || error instanceof UsageError) {
     return { message: error.message, exitCode: exitCodes.usage };
   }
+  const listen = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (listen.code === "EADDRINUSE" && listen.syscall === "listen") {
+    return {
+      message: `Port ${listen.port} on ${listen.address} is in use: set HTTP_PORT (and HTTP_HOST) to a free port, or stop what holds it.`,
+      exitCode: exitCodes.failed,
+    };
+  }
   const database = describeDatabaseError(error, config);
   if (database !== undefined) return { message: capitalise(database), exitCode: exitCodes.failed };
   if (error instanceof AppError) return { message: error.message, exitCode: exitCodes.failed };
