@@ -144,6 +144,9 @@ describe("novita-file-sync as a Unix tool", () => {
         { timeoutMs: 60_000 },
       );
       expect(result.stdout.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(result.stderr).toContain(
+        `Reading the embedded database under ${join(dataDir, "postgres")}`,
+      );
       const parsed = JSON.parse(result.stdout);
       if (args[0] === "status") {
         expect(result.code).toBe(1); // no sync yet: unhealthy, as /readyz would say

@@ -38,6 +38,10 @@ export async function withMigratedDatabase<T>(
     secrets: config.secrets,
     ...(config.logFormat === undefined ? {} : { pretty: config.logFormat === "pretty" }),
   });
+  if (config.database.url === undefined) {
+    // "No sync run yet." must not leave anyone wondering which of their databases was read.
+    process.stderr.write(`Reading the embedded database under ${embeddedDir} (DATA_DIR).\n`);
+  }
   const database = await openDatabase(config, logger, { migrate: false });
   try {
     await requireMigrated(database, where);
