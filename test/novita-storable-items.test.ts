@@ -91,7 +91,7 @@ describe("file items PostgreSQL could not store exactly are invalid, with the re
     const fill = (bytes: number) => ({ note: "a".repeat(bytes - '{"note":""}'.length) });
     expect(parseFileItem({ ...item, metadata: fill(fileLimits.metadataBytes) }, at).ok).toBe(true);
     expect(problemOf({ ...item, metadata: fill(fileLimits.metadataBytes + 1) }).problem).toBe(
-      "metadata: is 16385 bytes as JSON, over the limit of 16384",
+      `metadata: is ${fileLimits.metadataBytes + 1} bytes as JSON, over the limit of ${fileLimits.metadataBytes}`,
     );
   });
 
