@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fileLimits } from "../src/novita/file-limits.js";
 import { parseFileItem } from "../src/novita/file-schema.js";
+import { validItemFields } from "./helpers/unstorable-items.js";
 
-const item = {
-  id: "file-1",
-  object: "file",
-  bytes: 10,
-  filename: "in.jsonl",
-  created_at: 1_700_000_000,
-  purpose: "batch",
-  metadata: { total_requests: 3 },
-};
+const item = { ...validItemFields, id: "file-1", metadata: { total_requests: 3 } };
 const at = { page: 2, index: 5 };
 
 /** Metadata nested `depth` objects deep (the metadata object itself is level 1). */

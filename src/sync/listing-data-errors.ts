@@ -1,6 +1,7 @@
 import { AppError } from "../errors.js";
 import type { NovitaFile } from "../novita/index.js";
 import { isStorableText, metadataProblem } from "../novita/storable-values.js";
+import { stateColumns } from "./file-sql.js";
 
 /**
  * A value the database would not take: SQLSTATE class 22 (data exception: bad encoding, bad
@@ -14,17 +15,7 @@ export function isDataError(error: unknown): boolean {
 }
 
 /** The staged listing's columns, in COPY order (stage-listing.ts). */
-const stagedColumns = [
-  "id",
-  "object",
-  "filename",
-  "bytes",
-  "purpose",
-  "created_at",
-  "expires_at",
-  "total_requests",
-  "metadata",
-] as const;
+const stagedColumns = ["id", ...stateColumns] as const;
 
 /**
  * The database's data error, naming the file and field when the error says where: COPY reports
