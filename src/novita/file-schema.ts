@@ -109,19 +109,30 @@ function storageProblem(
   item: z.infer<typeof fileItemSchema>,
   metadata: Record<string, unknown>,
 ): string | null {
-  const problems: string[] = [];
-  for (const [field, value, maxBytes] of [
-    ["id", item.id, fileLimits.idBytes],
-    ["object", item.object, fileLimits.objectBytes],
-    ["filename", item.filename, fileLimits.filenameBytes],
-    ["purpose", item.purpose, fileLimits.purposeBytes],
-  ] as const) {
-    const problem = textProblem(value, maxBytes);
-    if (problem !== null) problems.push(`${field}: ${problem}`);
-  }
+  // Straight-line calls, no per-item arrays: this runs for every item of every listing.
+  const id = textProblem(item.id, fileLimits.idBytes);
+  const object = textProblem(item.object, fileLimits.objectBytes);
+  const filename = textProblem(item.filename, fileLimits.filenameBytes);
+  const purpose = textProblem(item.purpose, fileLimits.purposeBytes);
   const inMetadata = metadataProblem(metadata);
-  if (inMetadata !== null) problems.push(inMetadata);
-  return problems.length === 0 ? null : problems.join("; ");
+  if (
+    id === null &&
+    object === null &&
+    filename === null &&
+    purpose === null &&
+    inMetadata === null
+  ) {
+    return null;
+  }
+  return [
+    id === null ? null : `id: ${id}`,
+    object === null ? null : `object: ${object}`,
+    filename === null ? null : `filename: ${filename}`,
+    purpose === null ? null : `purpose: ${purpose}`,
+    inMetadata,
+  ]
+    .filter((problem) => problem !== null)
+    .join("; ");
 }
 
 /**
