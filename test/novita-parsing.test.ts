@@ -65,9 +65,11 @@ describe("list page parsing", () => {
   });
 });
 
+const at = { page: 1, index: 0 };
+
 describe("file item validation", () => {
   it("accepts a documented item and keeps unknown fields in extra", () => {
-    const parsed = parseFileItem({ ...item, status: "processed" });
+    const parsed = parseFileItem({ ...item, status: "processed" }, at);
     expect(parsed).toMatchObject({
       ok: true,
       file: { totalRequests: 3, extra: { status: "processed" } },
@@ -85,7 +87,7 @@ describe("file item validation", () => {
     ["metadata", { ...item, metadata: [] }, "file-1"],
     ["metadata.total_requests", { ...item, metadata: { total_requests: "3" } }, "file-1"],
   ])("rejects a bad %s, naming it", (field, raw, id) => {
-    const parsed = parseFileItem(raw);
+    const parsed = parseFileItem(raw, at);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problem).toContain(field);
@@ -93,7 +95,7 @@ describe("file item validation", () => {
   });
 
   it("accepts a null expires_at as no expiry", () => {
-    expect(parseFileItem({ ...item, expires_at: null })).toMatchObject({
+    expect(parseFileItem({ ...item, expires_at: null }, at)).toMatchObject({
       file: { expiresAt: null },
     });
   });
@@ -101,7 +103,7 @@ describe("file item validation", () => {
   it("never throws, whatever the item is", () => {
     fc.assert(
       fc.property(fc.anything(), (raw) => {
-        const parsed = parseFileItem(raw);
+        const parsed = parseFileItem(raw, at);
         expect(typeof parsed.ok).toBe("boolean");
       }),
     );

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { silentLogger } from "../../src/logging/logger.js";
+import { type Logger, silentLogger } from "../../src/logging/logger.js";
 import { makeNovitaClient, type NovitaClientOptions } from "../../src/novita/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
 import type { SyncSettings } from "../../src/sync/sync-settings.js";
@@ -11,6 +11,8 @@ export interface SyncWithOptions {
   client?: Partial<Omit<NovitaClientOptions, "baseUrl" | "apiKey" | "logger">>;
   settings?: Partial<SyncSettings>;
   force?: boolean;
+  /** Where the run logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /**
@@ -21,7 +23,7 @@ export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promis
   const client = makeNovitaClient({
     baseUrl: s.simulator.baseUrl,
     apiKey: testApiKey,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     timeoutMs: 5_000,
     retries: 0,
     retryDelayScale: 0.01,
@@ -31,7 +33,7 @@ export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promis
     {
       pool: options.pool ?? s.db.pool,
       listFiles: () => client.listFiles(),
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       settings: { ...defaultSyncSettings, ...options.settings },
     },
     { trigger: "manual", force: options.force ?? false },
