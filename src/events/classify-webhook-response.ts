@@ -1,5 +1,5 @@
+import { parseRetryAfter } from "../retry/retry-after.js";
 import type { DeliveryResult } from "./event-sink.js";
-import { parseRetryAfter } from "./parse-retry-after.js";
 
 /**
  * What a webhook receiver's answer means for the delivery. Only 2xx delivers. 410 Gone stops the
@@ -14,7 +14,7 @@ export function classifyWebhookResponse(
 ): DeliveryResult {
   if (status >= 200 && status < 300) return { outcome: "delivered" };
   if (status === 410) return { outcome: "gone", error: "HTTP 410 Gone" };
-  const retryAfterMs = parseRetryAfter(headers.get("retry-after"), nowMs);
+  const retryAfterMs = parseRetryAfter(headers.get("retry-after"), nowMs) ?? undefined;
   if (status === 429) {
     return {
       outcome: "failed",

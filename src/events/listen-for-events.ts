@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
-import { cappedBackoffMs } from "./capped-backoff.js";
+import { backoffDelayMs, restartBackoff } from "../retry/backoff.js";
 import { makeWakeSignal } from "./wake-signal.js";
 
 /** The channel the `events` trigger notifies, in the writing transaction, on commit. */
@@ -65,7 +65,7 @@ export function listenForEvents(options: ListenOptions): EventListener {
       } catch (error) {
         if (closed) break;
         failures += 1;
-        const delayMs = cappedBackoffMs(failures);
+        const delayMs = backoffDelayMs(failures, restartBackoff);
         options.logger.warn(
           { err: coerceError(error), attempt: failures, retryInMs: delayMs },
           "lost the LISTEN connection for events; polling until it is back",

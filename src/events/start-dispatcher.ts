@@ -1,5 +1,5 @@
 import { coerceError } from "../errors.js";
-import { cappedBackoffMs } from "./capped-backoff.js";
+import { backoffDelayMs, restartBackoff } from "../retry/backoff.js";
 import { makeDatabaseClock } from "./database-clock.js";
 import { type DispatcherOptions, defaultDispatcherId } from "./dispatcher-options.js";
 import type { EventSink } from "./event-sink.js";
@@ -106,7 +106,7 @@ export async function startDispatcher(options: StartDispatcherOptions): Promise<
         await wakeSignal.wait(options.pollIntervalMs);
       } catch (error) {
         failures += 1;
-        const delayMs = cappedBackoffMs(failures);
+        const delayMs = backoffDelayMs(failures, restartBackoff);
         log.error(
           { err: coerceError(error), sink: sink.name, attempt: failures, retryInMs: delayMs },
           "event dispatch round failed; retrying",

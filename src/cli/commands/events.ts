@@ -3,10 +3,10 @@ import { type Database, openDatabase } from "../../db/open-database.js";
 import { configuredSinkNames } from "../../events/build-sinks.js";
 import { formatEventLines, formatSinkLines } from "../../events/format-events.js";
 import { listEvents } from "../../events/list-events.js";
-import { parseSince } from "../../events/parse-since.js";
 import { readOutboxBacklog } from "../../events/read-outbox-backlog.js";
 import { type RedeliverySelection, redeliverEvents } from "../../events/redeliver-events.js";
 import { retireSink } from "../../events/retire-sink.js";
+import { parseSinceAt } from "../../time/since.js";
 import { type CommandContext, exitCodes, runCommand } from "../run-command.js";
 
 /** `events list | redeliver | sinks | retire-sink`: look at the outbox and send events again. */
@@ -148,7 +148,7 @@ async function withDatabase<T>(
 function readSince(text: string | undefined, now: Date): Date | Error | undefined {
   if (text === undefined) return undefined;
   try {
-    return parseSince(text, now);
+    return parseSinceAt(text, now);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
