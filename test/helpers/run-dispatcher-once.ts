@@ -1,8 +1,7 @@
-import { coerceError } from "../errors.js";
-import type { DispatcherOptions } from "./dispatcher-options.js";
-import { defaultDispatcherId } from "./dispatcher-options.js";
-import { EventDeliveryError } from "./event-delivery-error.js";
-import { runSinkOnce, type SinkRoundResult } from "./run-sink-once.js";
+import { coerceError } from "../../src/errors.js";
+import { runSinkOnce, type SinkRoundResult } from "../../src/events/dispatch-round.js";
+import { type DispatcherOptions, defaultDispatcherId } from "../../src/events/dispatcher.js";
+import { EventDeliveryError } from "../../src/events/sinks.js";
 
 export interface DispatchRoundOptions extends DispatcherOptions {
   /** Once true, deliveries not yet started are released. */
@@ -21,7 +20,8 @@ export interface DispatchSummary {
 }
 
 /**
- * One round for every sink, side by side: each claims a batch of its due deliveries, delivers it
+ * One dispatcher round for every sink, side by side, as a test drives it (the worker runs one
+ * loop per sink instead: startDispatcher). Built on the production round, runSinkOnce: each claims a batch of its due deliveries, delivers it
  * and records the outcomes. A sink that fails (its receiver or even its SQL) does not stop the
  * others; if any sink's round threw, this throws after all have finished. Sinks must have been
  * registered (registerSinks) for events to have delivery rows.
@@ -31,7 +31,7 @@ export async function runDispatcherOnce(options: DispatchRoundOptions): Promise<
   const settled = await Promise.allSettled(
     options.sinks.map((sink) =>
       runSinkOnce({
-        db: options.pool,
+        db: options.prisma,
         sink,
         envelope: options.envelope,
         dispatcherId,

@@ -36,8 +36,8 @@ export interface ExpiryDecisionInput {
 
 /**
  * The expiry rules for one file, as a pure function. The database applies the same rules to every
- * file at once (insert-due-expiry-events.ts); this states them in one place and lets tests check
- * that the SQL agrees.
+ * file at once (insertDueExpiryEvents in src/db/tables/events.ts); tests hold that statement to
+ * this one.
  *
  * - Warning: an active file inside at least one window (expires_at - window <= now < expires_at)
  *   is due a warning for the tightest window that applies, unless that window or a tighter one
@@ -66,4 +66,21 @@ export function decideDueExpiryEvents(input: ExpiryDecisionInput): DueExpiryEven
     const tightest = Math.min(...applying);
     return emitted.warnedWindowsMs.some((w) => w <= tightest) ? undefined : tightest;
   }
+}
+
+// The keys that make expiry events exactly-once (events.dedupe_key is UNIQUE), as the SQL builds
+// them: the expires_at value in whole unix seconds, so a moved expiry gets fresh keys.
+
+/** `file.expiring:<file_id>:<window_ms>:<expires_at unix seconds>` */
+export function makeExpiringDedupeKey(fileId: string, windowMs: number, expiresAt: Date): string {
+  return `file.expiring:${fileId}:${windowMs}:${unixSeconds(expiresAt)}`;
+}
+
+/** `file.expired:<file_id>:<expires_at unix seconds>` */
+export function makeExpiredDedupeKey(fileId: string, expiresAt: Date): string {
+  return `file.expired:${fileId}:${unixSeconds(expiresAt)}`;
+}
+
+function unixSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
 }

@@ -1,14 +1,48 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { readDatabaseClock } from "../db/clock.js";
+import { type ListenPool, listenForEvents } from "../db/listen-for-events.js";
+import type { Db, PrismaClient } from "../db/prisma.js";
+import { registerSinks } from "../db/tables/event-sinks.js";
 import { coerceError } from "../errors.js";
+import type { Logger } from "../logging/logger.js";
 import { backoffDelayMs, restartBackoff } from "../retry/backoff.js";
-import { makeDatabaseClock } from "./database-clock.js";
-import { type DispatcherOptions, defaultDispatcherId } from "./dispatcher-options.js";
-import type { EventSink } from "./event-sink.js";
-import { listenForEvents } from "./listen-for-events.js";
-import { registerSinks } from "./register-sinks.js";
-import { runSinkOnce } from "./run-sink-once.js";
-import { makeWakeSignal, sleepUnless, type WakeSignal } from "./wake-signal.js";
+import { makeWakeSignal, sleepUnless, type WakeSignal } from "../time/wake-signal.js";
+import type { CloudEventEnvelope } from "./cloud-event.js";
+import { runSinkOnce } from "./dispatch-round.js";
+import type { DeliveryReporter } from "./report-outcomes.js";
+import type { EventSink } from "./sinks.js";
+
+export interface DispatcherOptions {
+  prisma: PrismaClient;
+  sinks: readonly EventSink[];
+  /** CloudEvents `source` and type prefix (config.events.source / typePrefix). */
+  envelope: CloudEventEnvelope;
+  logger: Logger;
+  /** Deliveries claimed per sink per round (config.events.batchSize). */
+  batchSize: number;
+  /** Written to event_deliveries.locked_by; default `<host>:<pid>:<random>`. */
+  dispatcherId?: string;
+  /** How long a claim is held before another dispatcher may take it over. */
+  leaseMs?: number;
+  /**
+   * The clock for claims, leases and retry times. Default: the system clock for
+   * a single round (tests); the database's clock for startDispatcher (see makeDatabaseClock).
+   */
+  now?: () => Date;
+  /** For retry jitter. Default Math.random. */
+  random?: () => number;
+  /** Called once per recorded attempt (metrics: deliveries by sink and outcome). */
+  onDelivery?: DeliveryReporter;
+}
+
+export function defaultDispatcherId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
 
 export interface StartDispatcherOptions extends DispatcherOptions {
+  /** Where the LISTEN connection comes from (the one raw pg use of the dispatcher). */
+  listenPool: ListenPool;
   /** Fallback when no notification arrives (config.events.pollIntervalMs). */
   pollIntervalMs: number;
 }
@@ -36,12 +70,12 @@ export interface DispatcherHandle {
 export async function startDispatcher(options: StartDispatcherOptions): Promise<DispatcherHandle> {
   const dispatcherId = options.dispatcherId ?? defaultDispatcherId();
   // Without an injected clock, the database's: see makeDatabaseClock. Measured before each round.
-  const clock = options.now === undefined ? makeDatabaseClock(options.pool) : undefined;
+  const clock = options.now === undefined ? makeDatabaseClock(options.prisma) : undefined;
   await clock?.refresh();
   const now = options.now ?? clock?.now ?? (() => new Date());
   const log = options.logger.child({ dispatcherId });
   const registrations = await registerSinks(
-    options.pool,
+    options.prisma,
     options.sinks.map((s) => s.name),
     now(),
   );
@@ -70,7 +104,7 @@ export async function startDispatcher(options: StartDispatcherOptions): Promise<
     for (const signal of signals) signal.wake();
   };
   const listener = listenForEvents({
-    pool: options.pool,
+    pool: options.listenPool,
     logger: log,
     onEvent: wakeAll,
     onListening: wakeAll,
@@ -87,7 +121,7 @@ export async function startDispatcher(options: StartDispatcherOptions): Promise<
       try {
         await clock?.refresh();
         const round = await runSinkOnce({
-          db: options.pool,
+          db: options.prisma,
           sink,
           envelope: options.envelope,
           dispatcherId,
@@ -133,6 +167,32 @@ export async function startDispatcher(options: StartDispatcherOptions): Promise<
         log.info("event dispatcher stopped");
       })();
       return stopped;
+    },
+  };
+}
+
+export interface DatabaseClock {
+  /** The database's time, read as this process's clock plus the last measured offset. */
+  now(): Date;
+  /** Measures the offset again (one `SELECT clock_timestamp()`). */
+  refresh(): Promise<void>;
+}
+
+/**
+ * The dispatcher's default clock. Delivery rows become due at the database's time of the event's
+ * commit (`next_attempt_at` defaults to it), so a dispatcher that compared them with its own
+ * clock would hold every new event back by as much as that clock is behind. Following the
+ * database's clock keeps every due, lease and pause time on one clock.
+ */
+export function makeDatabaseClock(db: Db): DatabaseClock {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    async refresh() {
+      const before = Date.now();
+      const databaseNow = await readDatabaseClock(db);
+      const after = Date.now();
+      offsetMs = databaseNow.getTime() - (before + after) / 2;
     },
   };
 }

@@ -1,19 +1,21 @@
+import { performance } from "node:perf_hooks";
+import type { PrismaClient } from "../db/prisma.js";
+import {
+  type ClaimedDelivery,
+  claimDeliveries,
+  type DeliveryOutcome,
+  recordOutcomes,
+  releaseDeliveries,
+} from "../db/tables/event-deliveries.js";
+import { changeSinkStatus, pauseSink } from "../db/tables/event-sinks.js";
 import type { Logger } from "../logging/logger.js";
-import { changeSinkStatus } from "./change-sink-status.js";
-import { claimDeliveries } from "./claim-deliveries.js";
-import type { CloudEventEnvelope } from "./cloud-event.js";
-import { type Attempt, deliverClaims } from "./deliver-claims.js";
-import type { DeliveryReporter } from "./delivery-report.js";
-import type { EventSink } from "./event-sink.js";
-import { pauseSink } from "./pause-sink.js";
-import { planOutcome } from "./plan-outcome.js";
-import type { Queryable } from "./queryable.js";
-import { type DeliveryOutcome, recordOutcomes, releaseDeliveries } from "./record-outcomes.js";
-import { reportOutcomes } from "./report-outcomes.js";
-import { retryDelayMs } from "./retry-schedule.js";
+import { type CloudEventEnvelope, toCloudEvent } from "./cloud-event.js";
+import { type DeliveryReporter, reportOutcomes } from "./report-outcomes.js";
+import { planOutcome, retryDelayMs } from "./retry-policy.js";
+import type { DeliveryResult, EventSink } from "./sinks.js";
 
 export interface SinkRoundOptions {
-  db: Queryable;
+  db: PrismaClient;
   sink: EventSink;
   envelope: CloudEventEnvelope;
   dispatcherId: string;
@@ -143,4 +145,59 @@ async function disableIfGone(
       `\`novita-file-sync events retire-sink ${name}\``,
   );
   return true;
+}
+
+export interface Attempt {
+  claim: ClaimedDelivery;
+  /** Undefined: not started (stopping, or the receiver answered 429/410 earlier this round). */
+  result: DeliveryResult | undefined;
+  durationMs: number;
+}
+
+/**
+ * Sends a claimed batch to its sink, `sink.concurrency` at a time. The batch holds at most one
+ * delivery per file, so sending side by side keeps per-file order. After a 429 or 410 nothing
+ * more is started this round, nor once `isStopping()` turns true.
+ */
+export async function deliverClaims(
+  sink: EventSink,
+  claims: readonly ClaimedDelivery[],
+  envelope: CloudEventEnvelope,
+  control: { isStopping?: () => boolean; signal?: AbortSignal },
+): Promise<Attempt[]> {
+  const signal = control.signal ?? new AbortController().signal;
+  let holdBack = false;
+  return mapWithConcurrency<ClaimedDelivery, Attempt>(claims, sink.concurrency, async (claim) => {
+    if (holdBack || signal.aborted || control.isStopping?.() === true) {
+      return { claim, result: undefined, durationMs: 0 };
+    }
+    const started = performance.now();
+    const cloudEvent = toCloudEvent(claim.event, envelope);
+    const result = await sink.deliver(
+      { type: claim.event.type, cloudEvent, body: JSON.stringify(cloudEvent) },
+      signal,
+    );
+    if (result.outcome === "gone" || (result.outcome === "failed" && result.throttled)) {
+      holdBack = true;
+    }
+    return { claim, result, durationMs: Math.round(performance.now() - started) };
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }

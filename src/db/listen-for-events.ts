@@ -2,7 +2,7 @@ import type pg from "pg";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { backoffDelayMs, restartBackoff } from "../retry/backoff.js";
-import { makeWakeSignal } from "./wake-signal.js";
+import { makeWakeSignal } from "../time/wake-signal.js";
 
 /** The channel the `events` trigger notifies, in the writing transaction, on commit. */
 export const eventsChannel = "novita_file_events";
@@ -19,8 +19,11 @@ export interface EventListener {
   close(): Promise<void>;
 }
 
+/** The pool LISTEN takes its connection from (the one raw pg connection held for a while). */
+export type ListenPool = pg.Pool;
+
 export interface ListenOptions {
-  pool: pg.Pool;
+  pool: ListenPool;
   logger: Logger;
   onEvent: (notification: EventNotification) => void;
   /** After every (re)connection: events committed while not listening were not heard. */
@@ -28,6 +31,9 @@ export interface ListenOptions {
 }
 
 /**
+ * An exception to "the Prisma client is the front door" (see docs/architecture.md): Prisma has no
+ * LISTEN, and a LISTEN needs one connection held for as long as it listens.
+ *
  * Holds one connection from the pool in LISTEN on `novita_file_events` and reconnects with a
  * capped backoff when it drops. Never throws; the poll interval covers the gaps.
  */
