@@ -1,3 +1,4 @@
+import type { OutboxEvent } from "../../events/cloud-event.js";
 import type { Db } from "../prisma.js";
 
 // events: the outbox. The sync writes its events inside its own transaction (src/sync/, issue 15
@@ -22,13 +23,7 @@ export interface ListedDelivery {
   deliveredAt: string | null;
 }
 
-export interface ListedEvent {
-  id: string;
-  seq: number;
-  type: string;
-  fileId: string | null;
-  occurredAt: Date;
-  data: unknown;
+export interface ListedEvent extends OutboxEvent {
   deliveries: ListedDelivery[];
 }
 

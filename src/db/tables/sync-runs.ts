@@ -1,3 +1,4 @@
+import type { RunCounts } from "../../sync/sync-runs.js";
 import { type Db, Prisma } from "../prisma.js";
 
 // sync_runs, read side. The run lifecycle (open, finish, fail) is still written by the sync's own
@@ -27,7 +28,7 @@ export async function findLatestAppliedRun(
 }
 
 /** One sync run as the view sync_run_summary shows it. */
-export interface RunSummary {
+export interface RunSummary extends RunCounts {
   id: number;
   trigger: string;
   /** `running`, `succeeded`, `failed`, `guarded` or `skipped`. */
@@ -37,13 +38,6 @@ export interface RunSummary {
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
-  filesSeen: number;
-  created: number;
-  updated: number;
-  disappeared: number;
-  reappeared: number;
-  invalid: number;
-  guarded: number;
   errorCode: string | null;
   error: string | null;
   /** Milliseconds since the previous run started; null for the first run. */
