@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs } from "../src/novita/backoff.js";
 import { parseFileItem } from "../src/novita/file-schema.js";
+import { listRetryBackoff } from "../src/novita/list-files.js";
 import { parseListPage } from "../src/novita/parse-list-page.js";
 import { isSuccessCode } from "../src/novita/response-code.js";
-import { parseRetryAfter } from "../src/novita/retry-after.js";
+import { backoffDelayMs } from "../src/retry/backoff.js";
+import { parseRetryAfter } from "../src/retry/retry-after.js";
 
 const now = Date.UTC(2025, 0, 1, 0, 0, 0);
 const item = {
@@ -111,11 +112,10 @@ describe("file item validation", () => {
 });
 
 describe("backoff", () => {
-  it("grows exponentially, stays within its jitter band, is capped and scaled", () => {
-    expect(backoffDelayMs(1, 1, () => 0)).toBe(250);
-    expect(backoffDelayMs(1, 1, () => 1)).toBe(500);
-    expect(backoffDelayMs(3, 1, () => 1)).toBe(2_000);
-    expect(backoffDelayMs(20, 1, () => 1)).toBe(30_000);
-    expect(backoffDelayMs(3, 0.01, () => 1)).toBe(20);
+  it("grows exponentially, stays within its jitter band and is capped", () => {
+    expect(backoffDelayMs(1, listRetryBackoff, () => 0)).toBe(250);
+    expect(backoffDelayMs(1, listRetryBackoff, () => 1)).toBe(500);
+    expect(backoffDelayMs(3, listRetryBackoff, () => 1)).toBe(2_000);
+    expect(backoffDelayMs(20, listRetryBackoff, () => 1)).toBe(30_000);
   });
 });

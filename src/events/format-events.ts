@@ -1,5 +1,5 @@
-import type { ListedEvent } from "./list-events.js";
-import type { SinkBacklog } from "./read-outbox-backlog.js";
+import type { SinkBacklog } from "../db/tables/event-deliveries.js";
+import type { ListedEvent } from "../db/tables/events.js";
 
 /** One line per event: seq, time, type, file, id, then each sink's delivery state. */
 export function formatEventLines(events: readonly ListedEvent[]): string {

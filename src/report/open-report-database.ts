@@ -1,7 +1,7 @@
-import type pg from "pg";
 import pino from "pino";
 import type { CommandContext } from "../cli/run-command.js";
 import { openDatabase } from "../db/open-database.js";
+import type { PrismaClient } from "../db/prisma.js";
 import { makeLogger } from "../logging/logger.js";
 
 /**
@@ -11,7 +11,7 @@ import { makeLogger } from "../logging/logger.js";
  */
 export async function withReportDatabase<T>(
   { config }: CommandContext,
-  report: (pool: pg.Pool) => Promise<T>,
+  report: (db: PrismaClient) => Promise<T>,
 ): Promise<T> {
   const logger = makeLogger({
     level: reportLogLevel(config.logLevel),
@@ -20,7 +20,7 @@ export async function withReportDatabase<T>(
   });
   const database = await openDatabase(config, logger, { migrate: true });
   try {
-    return await report(database.pool);
+    return await report(database.prisma);
   } finally {
     await database.close();
   }

@@ -3,6 +3,7 @@ import { type Logger, silentLogger } from "../../src/logging/logger.js";
 import { makeNovitaClient, type NovitaClientOptions } from "../../src/novita/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
 import type { SyncSettings } from "../../src/sync/sync-settings.js";
+import { fastBackoffSleep } from "./fast-backoff-sleep.js";
 import { defaultSyncSettings, type SyncScenario, testApiKey } from "./sync-scenario.js";
 
 export interface SyncWithOptions {
@@ -26,7 +27,7 @@ export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promis
     logger: options.logger ?? silentLogger,
     timeoutMs: 5_000,
     retries: 0,
-    retryDelayScale: 0.01,
+    sleep: fastBackoffSleep,
     ...options.client,
   });
   return syncOnce(

@@ -1,12 +1,15 @@
 import type { Command } from "commander";
 import { type Database, openDatabase } from "../../db/open-database.js";
-import { configuredSinkNames } from "../../events/build-sinks.js";
+import { readOutboxBacklog } from "../../db/tables/event-deliveries.js";
+import { listEvents } from "../../db/tables/events.js";
 import { formatEventLines, formatSinkLines } from "../../events/format-events.js";
-import { listEvents } from "../../events/list-events.js";
-import { parseSince } from "../../events/parse-since.js";
-import { readOutboxBacklog } from "../../events/read-outbox-backlog.js";
-import { type RedeliverySelection, redeliverEvents } from "../../events/redeliver-events.js";
-import { retireSink } from "../../events/retire-sink.js";
+import {
+  type RedeliverySelection,
+  redeliverEvents,
+  retireSink,
+} from "../../events/operator-actions.js";
+import { configuredSinkNames } from "../../events/sinks.js";
+import { parseSinceAt } from "../../time/since.js";
 import { type CommandContext, exitCodes, runCommand } from "../run-command.js";
 
 /** `events list | redeliver | sinks | retire-sink`: look at the outbox and send events again. */
@@ -30,7 +33,7 @@ export function registerEventsCommand(program: Command): void {
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1) return usage("--limit expects a whole number");
         const rows = await withDatabase(context, (db) =>
-          listEvents(db.pool, {
+          listEvents(db.prisma, {
             limit,
             ...(options.type === undefined ? {} : { type: options.type }),
             ...(since === undefined ? {} : { since }),
@@ -68,7 +71,7 @@ export function registerEventsCommand(program: Command): void {
         const selection: RedeliverySelection =
           id !== undefined ? { eventId: id } : since !== undefined ? { since } : { dead: true };
         const result = await withDatabase(context, (db) =>
-          redeliverEvents(db.pool, selection, {
+          redeliverEvents(db.prisma, selection, {
             now,
             sinks: configuredSinkNames(context.config.events),
             ...(options.sink === undefined ? {} : { sink: options.sink }),
@@ -90,7 +93,7 @@ export function registerEventsCommand(program: Command): void {
     .action(
       runCommand(async (context, options: { json?: boolean }) => {
         const now = new Date();
-        const sinks = await withDatabase(context, (db) => readOutboxBacklog(db.pool, now));
+        const sinks = await withDatabase(context, (db) => readOutboxBacklog(db.prisma, now));
         process.stdout.write(
           options.json === true
             ? `${JSON.stringify(sinks, null, 2)}\n`
@@ -109,7 +112,7 @@ export function registerEventsCommand(program: Command): void {
     .argument("<sink>", "the sink as listed by `events sinks`")
     .action(
       runCommand(async (context, sink: string) => {
-        const result = await withDatabase(context, (db) => retireSink(db.pool, sink, new Date()));
+        const result = await withDatabase(context, (db) => retireSink(db.prisma, sink, new Date()));
         if (!result.found) return usage(`no sink is registered as ${sink}; see \`events sinks\``);
         context.logger.info(result, `retired ${sink}`);
         return exitCodes.ok;
@@ -148,7 +151,7 @@ async function withDatabase<T>(
 function readSince(text: string | undefined, now: Date): Date | Error | undefined {
   if (text === undefined) return undefined;
   try {
-    return parseSince(text, now);
+    return parseSinceAt(text, now);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
-import type pg from "pg";
 import { parseDuration } from "../../config/duration.js";
+import type { PrismaClient } from "../../db/prisma.js";
 import { listExpiringFiles } from "../../report/list-expiring-files.js";
 import { withReportDatabase } from "../../report/open-report-database.js";
 import { registerDisappearedReport } from "../../report/register-disappeared-report.js";
@@ -48,7 +48,7 @@ function addExpiringReport(report: Command): void {
 
 /** Runs a report on the migrated database and prints what `render` returns to stdout. */
 function reportAction<Args extends unknown[]>(
-  render: (pool: pg.Pool, context: CommandContext, ...args: Args) => Promise<string>,
+  render: (pool: PrismaClient, context: CommandContext, ...args: Args) => Promise<string>,
 ): (...args: Args) => Promise<void> {
   return runCommand(async (context, ...args: Args) => {
     process.stdout.write(

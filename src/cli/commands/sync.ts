@@ -34,7 +34,7 @@ export function registerSyncCommand(program: Command): void {
           });
           // After every sync, failed ones too: warnings come from the database alone.
           await makeScheduledExpiryScan({
-            pool: database.pool,
+            db: database.prisma,
             windowsMs: config.expiry.windowsMs,
             logger,
           })();
