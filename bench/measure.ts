@@ -7,7 +7,9 @@ import { makePool } from "../src/db/pool.js";
 import { makePrisma } from "../src/db/prisma.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
+import { stageListing } from "../src/sync/stage-listing.js";
 import { syncOnce } from "../src/sync/sync-once.js";
+import { stageListingThroughPrisma } from "./stage-listing-prisma.js";
 
 const [mode, databaseUrl, baseUrl, apiKey] = process.argv.slice(2) as [
   string,
@@ -81,6 +83,26 @@ if (mode === "floor" || mode === "floor-unnest") {
   );
   if (outcome.status !== "succeeded") throw outcome.error ?? new Error(outcome.status);
   detail = { ...outcome.counts };
+} else if (mode === "stage-copy" || mode === "stage-prisma") {
+  // Staging alone (the listing is fetched and parsed first, outside the figure): the pg COPY the
+  // sync uses today (src/sync/stage-listing.ts) against the same rows through Prisma's tagged
+  // $executeRaw (unnested arrays), each in its own transaction as the sync stages.
+  const listing = await client.listFiles();
+  // Prisma's first query loads its query compiler: warmed up here, outside the figure.
+  const prisma = makePrisma(pool);
+  await prisma.$queryRaw`SELECT 1`;
+  const stagingStarted = performance.now();
+  if (mode === "stage-copy") {
+    const c = await pool.connect();
+    await c.query("BEGIN");
+    await stageListing(c, listing.files, listing.invalidIds);
+    await c.query("COMMIT");
+    c.release();
+  } else {
+    await stageListingThroughPrisma(prisma, listing.files, listing.invalidIds);
+  }
+  detail = { files: listing.files.length, stagingMs: performance.now() - stagingStarted };
+  await prisma.$disconnect();
 } else if (mode === "naive") {
   // The naive baseline: one Prisma upsert per file.
   const prisma = makePrisma(pool);

@@ -11,12 +11,15 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { migrate } from "../src/db/migrate.js";
+import {
+  dailyStatsQuery,
+  disappearancesQuery,
+  fileHistoryQuery,
+} from "../src/db/tables/file-versions.js";
+import { fileOverviewQuery } from "../src/db/tables/files.js";
+import { runSummariesQuery } from "../src/db/tables/sync-runs.js";
 import { makeLogger } from "../src/logging/logger.js";
 import { formatTable } from "../src/report/format-table.js";
-import { getFileSql, getFileVersionsSql } from "../src/report/get-file-history.js";
-import { listDailyStatsSql } from "../src/report/list-daily-stats.js";
-import { listDisappearedFilesSql } from "../src/report/list-disappeared-files.js";
-import { listRecentRunsSql } from "../src/report/list-recent-runs.js";
 import { type HistoryShape, seedReportingHistory } from "./seed-reporting-history.js";
 
 const shape: HistoryShape = { files: 100_000, days: 30, churn: 0.02 };
@@ -46,16 +49,22 @@ function guideQueries(): BenchQuery[] {
   });
 }
 
+/** A report's tagged query as text with $n placeholders and its values, for EXPLAIN. */
+const asBenchQuery = (name: string, query: { text: string; values: unknown[] }): BenchQuery => ({
+  name,
+  sql: query.text,
+  params: query.values,
+});
+
 const reportQueries: BenchQuery[] = [
-  {
-    name: "report disappeared --since 24h",
-    sql: listDisappearedFilesSql,
-    params: [new Date(Date.now() - 86_400_000)],
-  },
-  { name: "report runs --last 20", sql: listRecentRunsSql, params: [20] },
-  { name: "report history <id> (file)", sql: getFileSql, params: [guideFileId] },
-  { name: "report history <id> (versions)", sql: getFileVersionsSql, params: [guideFileId] },
-  { name: "report stats --days 7", sql: listDailyStatsSql, params: [7] },
+  asBenchQuery(
+    "report disappeared --since 24h",
+    disappearancesQuery(new Date(Date.now() - 86_400_000)),
+  ),
+  asBenchQuery("report runs --last 20", runSummariesQuery(20)),
+  asBenchQuery("report history <id> (file)", fileOverviewQuery(guideFileId)),
+  asBenchQuery("report history <id> (versions)", fileHistoryQuery(guideFileId)),
+  asBenchQuery("report stats --days 7", dailyStatsQuery(7)),
 ];
 
 interface ExplainRoot {

@@ -3,7 +3,9 @@
 // rows written (pg_stat_user_tables) and peak RSS; and references: the floor (one fetch +
 // JSON.parse + one COPY into an unindexed temporary table, as the sync stages its listing; the
 // same with an insert of unnested arrays for reference) and, at 10k, a naive
-// baseline (one prisma.file.upsert per file).
+// baseline (one prisma.file.upsert per file). The staging rows time the staging of a fetched
+// listing alone: the pg COPY the sync uses against Prisma's tagged $executeRaw (the measurement
+// behind the COPY exception in docs/architecture.md).
 //
 // Database: BENCH_DATABASE_URL (a server URL allowed to create databases), else an embedded
 // PostgreSQL in a temporary directory.
@@ -41,12 +43,15 @@ async function main() {
       for (const [mode, scenario] of [
         ["floor", "floor (fetch + parse + COPY)"],
         ["floor-unnest", "ref: fetch + parse + unnest insert"],
+        ["stage-copy", "staging: pg COPY (today)"],
+        ["stage-prisma", "staging: Prisma $executeRaw"],
       ] as const) {
         const reference = await measure(mode, url, simulator.baseUrl);
         rows.push({
           scale,
           scenario,
-          wallMs: reference.wallMs,
+          // The staging modes report the staging alone, without the fetch.
+          wallMs: reference.stagingMs ?? reference.wallMs,
           rowsWritten: null,
           peakRssMb: reference.peakRssMb,
         });
@@ -82,7 +87,12 @@ async function measure(mode: string, url: string, baseUrl: string) {
     ["--import", "tsx", measureScript, mode, url, baseUrl, apiKey],
     { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { wallMs: number; peakRssMb: number };
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+    wallMs: number;
+    peakRssMb: number;
+    /** For the staging modes: the staging alone, without the fetch. */
+    stagingMs?: number;
+  };
 }
 
 async function measureSync(
@@ -134,6 +144,14 @@ function print(rows: Row[]) {
   );
   const at = (scale: number, prefix: string) =>
     rows.find((r) => r.scale === scale && r.scenario.startsWith(prefix));
+  for (const scale of scales) {
+    const copy = at(scale, "staging: pg COPY");
+    const prisma = at(scale, "staging: Prisma");
+    if (copy && prisma)
+      console.log(
+        `${scale}: staging through Prisma $executeRaw / pg COPY = ${(prisma.wallMs / copy.wallMs).toFixed(1)}x`,
+      );
+  }
   const naive = at(10_000, "naive");
   const import10k = at(10_000, "initial");
   if (naive && import10k)

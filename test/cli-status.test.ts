@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { registerSinks } from "../src/events/register-sinks.js";
+import { registerSinks } from "../src/db/tables/event-sinks.js";
 import { insertEvent } from "./helpers/events-fixtures.js";
 import { runCliProcess } from "./helpers/run-cli.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
@@ -42,7 +42,7 @@ describe("novita-file-sync status", () => {
     await addRun(db, "failed", "10 minutes");
     await addRun(db, "succeeded", "2 minutes");
     await addFiles(db);
-    await registerSinks(db.pool, ["webhook:example.test/abc123abc123"], new Date());
+    await registerSinks(db.prisma, ["webhook:example.test/abc123abc123"], new Date());
     const event = await insertEvent(db, { fileId: "file-1" });
     await db.query("UPDATE event_deliveries SET status = 'dead' WHERE event_id = $1", [event.id]);
     await insertEvent(db, { fileId: "file-2" });
@@ -62,7 +62,6 @@ describe("novita-file-sync status", () => {
         migrations: { ok: true },
         last_successful_sync: { ok: true },
       },
-      last_success: { status: "succeeded" },
       files_by_status: { active: 2, disappeared: 1 },
       expiring: { within_ms: 86_400_000, count: 1 },
       dead_deliveries: 1,

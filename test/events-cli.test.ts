@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { registerSinks } from "../src/events/register-sinks.js";
+import { registerSinks } from "../src/db/tables/event-sinks.js";
 import { insertEvent } from "./helpers/events-fixtures.js";
 import { type CliResult, runCliProcess } from "./helpers/run-cli.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
@@ -16,7 +16,7 @@ function runEvents(args: string[]): Promise<CliResult> {
 
 describe("novita-file-sync events", () => {
   it("lists events with their deliveries, filtered by type, as one line of snake_case JSON and as a table", async () => {
-    await registerSinks(db.pool, ["webhook:example.test/abc123abc123"], new Date());
+    await registerSinks(db.prisma, ["webhook:example.test/abc123abc123"], new Date());
     const expiring = await insertEvent(db, { type: "file.expiring", fileId: "file-x" });
     await insertEvent(db, { type: "file.created", fileId: "file-y" });
 
@@ -79,7 +79,7 @@ describe("novita-file-sync events", () => {
   }, 30_000);
 
   it("lists registered sinks with their backlog", async () => {
-    await registerSinks(db.pool, ["webhook:example.test/abc123abc123"], new Date());
+    await registerSinks(db.prisma, ["webhook:example.test/abc123abc123"], new Date());
     const result = await runEvents(["sinks"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { registerSinks } from "../src/events/register-sinks.js";
-import { webhookSinkName } from "../src/events/sink-names.js";
+import { registerSinks } from "../src/db/tables/event-sinks.js";
+import { webhookSinkName } from "../src/events/sinks.js";
 import { deliveryRows, insertEvents } from "./helpers/events-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 import { waitFor } from "./helpers/wait-for.js";
@@ -62,7 +62,7 @@ describe("crash safety", () => {
     hook = await startWebhookReceiver();
     hook.answerByDefault({ status: 200, delayMs: 400 });
     // As the dispatcher would on start; the events below must be written after registration.
-    await registerSinks(db.pool, [webhookSinkName(hook.url)], new Date());
+    await registerSinks(db.prisma, [webhookSinkName(hook.url)], new Date());
     const files = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8"];
     const written = await insertEvents(
       db,

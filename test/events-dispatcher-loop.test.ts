@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { DeliveryReport } from "../src/events/delivery-report.js";
-import { readOutboxBacklog } from "../src/events/read-outbox-backlog.js";
-import { type DispatcherHandle, startDispatcher } from "../src/events/start-dispatcher.js";
+import { readOutboxBacklog } from "../src/db/tables/event-deliveries.js";
+import { type DispatcherHandle, startDispatcher } from "../src/events/dispatcher.js";
+import type { DeliveryReport } from "../src/events/report-outcomes.js";
 import { makeLogger } from "../src/logging/logger.js";
 import {
   deliveryRows,
@@ -23,7 +23,11 @@ afterEach(async () => {
 });
 
 async function start(...args: Parameters<typeof dispatcherOptions>) {
-  const handle = await startDispatcher({ ...dispatcherOptions(...args), pollIntervalMs: 60_000 });
+  const handle = await startDispatcher({
+    ...dispatcherOptions(...args),
+    listenPool: args[0].pool,
+    pollIntervalMs: 60_000,
+  });
   dispatchers.push(handle);
   return handle;
 }
@@ -133,7 +137,7 @@ describe("the dispatcher loop", () => {
       (await bed.db.query("SELECT 1 FROM event_deliveries WHERE attempts = 0")).length === 0;
     await waitFor("every delivery to be attempted", recorded, { timeoutMs: 5_000, intervalMs: 25 });
 
-    const backlog = await readOutboxBacklog(bed.db.pool, new Date());
+    const backlog = await readOutboxBacklog(bed.db.prisma, new Date());
 
     const bySink = Object.fromEntries(backlog.map((b) => [b.sink, b]));
     expect(bySink[fineSink.name]).toMatchObject({

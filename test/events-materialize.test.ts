@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { registerSinks } from "../src/events/register-sinks.js";
+import { registerSinks } from "../src/db/tables/event-sinks.js";
 import { insertEvent } from "./helpers/events-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 
@@ -17,7 +17,7 @@ const countsBySink = (rows: { sink: string }[]) =>
 
 describe("delivery rows written with the events", () => {
   it("gives every event of a set-based CTE insert with ON CONFLICT one row per registered sink, in the same transaction", async () => {
-    await registerSinks(db.pool, ["webhook:a/1", "nats:S"], new Date());
+    await registerSinks(db.prisma, ["webhook:a/1", "nats:S"], new Date());
     await db.query(
       `WITH inserted AS (
          INSERT INTO events (type, file_id, data, dedupe_key)
@@ -46,7 +46,7 @@ describe("delivery rows written with the events", () => {
     await insertEvent(fresh);
     const client = await fresh.pool.connect();
     try {
-      await registerSinks(fresh.pool, ["webhook:b/2"], new Date());
+      await registerSinks(fresh.prisma, ["webhook:b/2"], new Date());
       await client.query("BEGIN");
       await client.query(
         `INSERT INTO events (type, file_id, data) VALUES ('file.created', 'f', '{}')`,

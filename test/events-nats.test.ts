@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeNatsSink } from "../src/events/nats-sink.js";
-import { redeliverEvents } from "../src/events/redeliver-events.js";
-import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
+import { redeliverEvents } from "../src/events/operator-actions.js";
 import { silentLogger } from "../src/logging/logger.js";
 import {
   deliveryRows,
@@ -19,6 +18,7 @@ import {
   skipNats,
   uniqueNatsNames,
 } from "./helpers/nats-test-server.js";
+import { runDispatcherOnce } from "./helpers/run-dispatcher-once.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 import { startWebhookReceiver } from "./helpers/webhook-receiver.js";
 
@@ -96,7 +96,7 @@ describe.skipIf(skipNats)(natsSuiteTitle("NATS JetStream delivery"), () => {
       await runDispatcherOnce(dispatcherOptions(db, [sink]));
       await runDispatcherOnce(dispatcherOptions(db, [sink]));
 
-      await redeliverEvents(db.pool, { eventId: first.id }, { now: new Date() });
+      await redeliverEvents(db.prisma, { eventId: first.id }, { now: new Date() });
       const again = await runDispatcherOnce(dispatcherOptions(db, [sink]));
 
       expect(again.delivered).toBe(1);

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EventNotification, eventsChannel } from "../src/events/listen-for-events.js";
+import { type EventNotification, eventsChannel } from "../src/db/listen-for-events.js";
 import { insertEvent } from "./helpers/events-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 import { waitFor } from "./helpers/wait-for.js";

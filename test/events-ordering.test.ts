@@ -1,6 +1,5 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
 import {
   backdateRetries,
   deliveryRows,
@@ -12,6 +11,7 @@ import {
   useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
+import { runDispatcherOnce } from "./helpers/run-dispatcher-once.js";
 import type { WebhookReceiver } from "./helpers/webhook-receiver.js";
 
 const bed = useDeliveryTestBed();

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redeliverEvents } from "../src/events/redeliver-events.js";
-import { retireSink } from "../src/events/retire-sink.js";
-import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
+import { redeliverEvents, retireSink } from "../src/events/operator-actions.js";
 import {
   deliveryRows,
   dispatcherOptions,
@@ -12,6 +10,7 @@ import {
   useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
+import { runDispatcherOnce } from "./helpers/run-dispatcher-once.js";
 
 const bed = useDeliveryTestBed();
 const receiver = bed.receiver;
@@ -34,7 +33,7 @@ describe("dead deliveries and redelivery", () => {
     expect(dead?.last_error).toBe("HTTP 500 (attempt 3 of 3; giving up)");
 
     hook.answerByDefault({ status: 200 });
-    const result = await redeliverEvents(bed.db.pool, { dead: true }, { now: new Date() });
+    const result = await redeliverEvents(bed.db.prisma, { dead: true }, { now: new Date() });
     expect(result).toEqual({ reset: 1, created: 0, reenabled: [] });
     expect(await deliveryRows(bed.db)).toMatchObject([{ status: "pending", attempts: 0 }]);
 
@@ -77,7 +76,7 @@ describe("dead deliveries and redelivery", () => {
     const event = await insertEvent(bed.db);
     await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
-    const result = await redeliverEvents(bed.db.pool, { eventId: event.id }, { now: new Date() });
+    const result = await redeliverEvents(bed.db.prisma, { eventId: event.id }, { now: new Date() });
     await runDispatcherOnce(dispatcherOptions(bed.db, [sink]));
 
     expect(result.reset).toBe(1);
@@ -94,7 +93,7 @@ describe("dead deliveries and redelivery", () => {
     await insertEvent(bed.db, { fileId: "file-b" });
 
     const result = await redeliverEvents(
-      bed.db.pool,
+      bed.db.prisma,
       { dead: true },
       { sink: sink.name, now: new Date() },
     );
@@ -124,7 +123,7 @@ describe("dead deliveries and redelivery", () => {
     expect(older.accepted()).toHaveLength(2);
 
     const result = await redeliverEvents(
-      bed.db.pool,
+      bed.db.prisma,
       { since: new Date(Date.now() - 60_000) },
       { sink: newerSink.name, sinks: [olderSink.name, newerSink.name], now: new Date() },
     );
@@ -148,7 +147,7 @@ describe("dead deliveries and redelivery", () => {
     await registerTestSinks(bed.db, [sink]);
     await insertEvent(bed.db, { fileId: "file-a" });
 
-    const retired = await retireSink(bed.db.pool, sink.name, new Date());
+    const retired = await retireSink(bed.db.prisma, sink.name, new Date());
     await insertEvent(bed.db, { fileId: "file-b" });
 
     expect(retired).toEqual({ found: true, deadDeliveries: 1 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runDispatcherOnce } from "../src/events/run-dispatcher-once.js";
-import { webhookSinkName } from "../src/events/sink-names.js";
+import { webhookSinkName } from "../src/events/sinks.js";
 import {
   backdateRetries,
   deliveryRows,
@@ -10,6 +9,7 @@ import {
   useDeliveryTestBed,
   webhookSinkFor,
 } from "./helpers/events-fixtures.js";
+import { runDispatcherOnce } from "./helpers/run-dispatcher-once.js";
 
 const bed = useDeliveryTestBed();
 const receiver = bed.receiver;

@@ -20,7 +20,7 @@ describe("expiry warnings while the Novita API is down", () => {
     expect(failed.status).toBe("failed");
     // Three hours before the expiry only the 24h window applies; half an hour before, the 1h one.
     const first = await scanExpiries({
-      pool: s.db.pool,
+      db: s.db.prisma,
       windowsMs: [86_400_000, 3_600_000],
       logger: silentLogger,
     });
@@ -28,7 +28,7 @@ describe("expiry warnings while the Novita API is down", () => {
     const later = new Date((nowSeconds + 3 * 3600 - 30 * 60) * 1000);
     expect((await s.sync()).status).toBe("failed");
     const second = await scanExpiries({
-      pool: s.db.pool,
+      db: s.db.prisma,
       windowsMs: [86_400_000, 3_600_000],
       logger: silentLogger,
       now: later,

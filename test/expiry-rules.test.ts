@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDuration } from "../src/config/duration.js";
+import { formatWindow } from "../src/expiry/format-window.js";
+import { scanExpiries } from "../src/expiry/scan-expiries.js";
+import { silentLogger } from "../src/logging/logger.js";
 import {
   decideDueExpiryEvents,
   type EmittedExpiryEvents,
   type ExpiryFileFacts,
-} from "../src/expiry/decide-due-expiry-events.js";
-import { formatWindow } from "../src/expiry/format-window.js";
-import { scanExpiries } from "../src/expiry/scan-expiries.js";
-import { silentLogger } from "../src/logging/logger.js";
+} from "./helpers/expiry-rules.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 
 const minute = 60_000;
@@ -198,7 +198,7 @@ describe("the expiry scan's SQL", () => {
               (await db.query("SELECT coalesce(max(seq), 0) AS s FROM events"))[0]!.s,
             );
             const result = await scanExpiries({
-              pool: db.pool,
+              db: db.prisma,
               windowsMs,
               logger: silentLogger,
               now,

@@ -1,8 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/config.js";
-import { makeExpiredDedupeKey, makeExpiringDedupeKey } from "../src/expiry/expiry-dedupe-keys.js";
 import { scanExpiries } from "../src/expiry/scan-expiries.js";
 import { silentLogger } from "../src/logging/logger.js";
+import { makeExpiredDedupeKey, makeExpiringDedupeKey } from "./helpers/expiry-rules.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 
 const minute = 60_000;
@@ -79,7 +79,7 @@ const summary = async () =>
   );
 
 const scanAt = (now: Date, windows: number[] = windowsMs) =>
-  scanExpiries({ pool: db.pool, windowsMs: windows, logger: silentLogger, now });
+  scanExpiries({ db: db.prisma, windowsMs: windows, logger: silentLogger, now });
 
 describe("scanExpiries", () => {
   it("warns once per window as the clock passes 24h and 1h before expiry, then announces the expiry once", async () => {
@@ -269,7 +269,7 @@ describe("scanExpiries", () => {
        VALUES ('file-now', 'file', 'now.jsonl', 1, 'batch_output', now(), now() + interval '30 minutes',
                '{}', now(), now(), now())`,
     );
-    const result = await scanExpiries({ pool: db.pool, windowsMs, logger: silentLogger });
+    const result = await scanExpiries({ db: db.prisma, windowsMs, logger: silentLogger });
     expect(result.warnings).toBe(1);
     const [row] = await db.query<{ window: string; on_db_clock: boolean }>(
       `SELECT data->>'window' AS window, abs(extract(epoch FROM occurred_at - now())) < 60 AS on_db_clock
@@ -283,7 +283,7 @@ describe("scanExpiries", () => {
     expect(config.novita.apiKey).toBeUndefined();
     await seedFiles([{ id: "file-offline", expiresAt: T, firstSeenAt: at(-3 * day) }]);
     const result = await scanExpiries({
-      pool: db.pool,
+      db: db.prisma,
       windowsMs: config.expiry.windowsMs,
       logger: silentLogger,
       now: at(-hour),

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makePool } from "../src/db/pool.js";
+import { makePrisma } from "../src/db/prisma.js";
 import { makeScheduledExpiryScan } from "../src/expiry/make-scheduled-expiry-scan.js";
 import { makeLogger, silentLogger } from "../src/logging/logger.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
@@ -33,7 +34,7 @@ describe("makeScheduledExpiryScan", () => {
   it("reads the clock per tick and skips a tick that finds the previous scan still running", async () => {
     let now = new Date(expiresAt.getTime() - 2 * hour);
     const tick = makeScheduledExpiryScan({
-      pool: db.pool,
+      db: db.prisma,
       windowsMs: [24 * hour, hour],
       logger: silentLogger,
       now: () => now,
@@ -60,7 +61,7 @@ describe("makeScheduledExpiryScan", () => {
     });
     await closed.end();
     const { logger, lines } = capturingLogger();
-    const tick = makeScheduledExpiryScan({ pool: closed, windowsMs: [hour], logger });
+    const tick = makeScheduledExpiryScan({ db: makePrisma(closed), windowsMs: [hour], logger });
     await expect(tick()).resolves.toBeUndefined();
     const errors = lines.filter((l) => l.level === 50);
     expect(errors).toHaveLength(1);

@@ -35,9 +35,12 @@ describe("listing files from the simulator", () => {
         totalRequests: 10,
         metadata: { total_requests: 10 },
         extra: {},
+        page: 1,
+        index: 0,
       },
       expect.objectContaining({
         id: "file-out",
+        index: 1,
         expiresAt: new Date(1_702_592_100_000),
         totalRequests: null,
         metadata: { origin: "batch-7" },

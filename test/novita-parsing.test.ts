@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs } from "../src/novita/backoff.js";
 import { parseFileItem } from "../src/novita/file-schema.js";
+import { listRetryBackoff } from "../src/novita/list-files.js";
 import { parseListPage } from "../src/novita/parse-list-page.js";
 import { isSuccessCode } from "../src/novita/response-code.js";
-import { parseRetryAfter } from "../src/novita/retry-after.js";
+import { backoffDelayMs } from "../src/retry/backoff.js";
+import { parseRetryAfter } from "../src/retry/retry-after.js";
 
 const now = Date.UTC(2025, 0, 1, 0, 0, 0);
 const item = {
@@ -65,9 +66,11 @@ describe("list page parsing", () => {
   });
 });
 
+const at = { page: 1, index: 0 };
+
 describe("file item validation", () => {
   it("accepts a documented item and keeps unknown fields in extra", () => {
-    const parsed = parseFileItem({ ...item, status: "processed" });
+    const parsed = parseFileItem({ ...item, status: "processed" }, at);
     expect(parsed).toMatchObject({
       ok: true,
       file: { totalRequests: 3, extra: { status: "processed" } },
@@ -85,7 +88,7 @@ describe("file item validation", () => {
     ["metadata", { ...item, metadata: [] }, "file-1"],
     ["metadata.total_requests", { ...item, metadata: { total_requests: "3" } }, "file-1"],
   ])("rejects a bad %s, naming it", (field, raw, id) => {
-    const parsed = parseFileItem(raw);
+    const parsed = parseFileItem(raw, at);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problem).toContain(field);
@@ -93,7 +96,7 @@ describe("file item validation", () => {
   });
 
   it("accepts a null expires_at as no expiry", () => {
-    expect(parseFileItem({ ...item, expires_at: null })).toMatchObject({
+    expect(parseFileItem({ ...item, expires_at: null }, at)).toMatchObject({
       file: { expiresAt: null },
     });
   });
@@ -101,7 +104,7 @@ describe("file item validation", () => {
   it("never throws, whatever the item is", () => {
     fc.assert(
       fc.property(fc.anything(), (raw) => {
-        const parsed = parseFileItem(raw);
+        const parsed = parseFileItem(raw, at);
         expect(typeof parsed.ok).toBe("boolean");
       }),
     );
@@ -109,11 +112,10 @@ describe("file item validation", () => {
 });
 
 describe("backoff", () => {
-  it("grows exponentially, stays within its jitter band, is capped and scaled", () => {
-    expect(backoffDelayMs(1, 1, () => 0)).toBe(250);
-    expect(backoffDelayMs(1, 1, () => 1)).toBe(500);
-    expect(backoffDelayMs(3, 1, () => 1)).toBe(2_000);
-    expect(backoffDelayMs(20, 1, () => 1)).toBe(30_000);
-    expect(backoffDelayMs(3, 0.01, () => 1)).toBe(20);
+  it("grows exponentially, stays within its jitter band and is capped", () => {
+    expect(backoffDelayMs(1, listRetryBackoff, () => 0)).toBe(250);
+    expect(backoffDelayMs(1, listRetryBackoff, () => 1)).toBe(500);
+    expect(backoffDelayMs(3, listRetryBackoff, () => 1)).toBe(2_000);
+    expect(backoffDelayMs(20, listRetryBackoff, () => 1)).toBe(30_000);
   });
 });

@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 describe("report expiring", () => {
   it("lists active files expiring within the window, soonest first, as JSON with raw numbers and ISO times", async () => {
-    const report = await listExpiringFiles(db.pool, { withinMs: day, now });
+    const report = await listExpiringFiles(db.prisma, { withinMs: day, now });
     const text = renderExpiringJson(report);
     expect(text.trimEnd().split("\n")).toHaveLength(1);
     expect(JSON.parse(text)).toEqual({
@@ -75,7 +75,7 @@ describe("report expiring", () => {
   });
 
   it("prints a table for people: column headers, soonest first, time left in words, sizes in human units", async () => {
-    const report = await listExpiringFiles(db.pool, { withinMs: day, now });
+    const report = await listExpiringFiles(db.prisma, { withinMs: day, now });
     const lines = renderExpiringTable(report).trimEnd().split("\n");
     expect(lines[0]).toBe("3 active files expire within 1d (as of 2030-01-01 12:00:00 UTC):");
     expect(lines[2]).toMatch(/^EXPIRES\s+EXPIRES AT \(UTC\)\s+SIZE\s+PURPOSE\s+ID\s+FILENAME$/);
@@ -87,9 +87,9 @@ describe("report expiring", () => {
   });
 
   it("narrows to --within and says so when nothing expires in it", async () => {
-    const narrow = await listExpiringFiles(db.pool, { withinMs: hour, now });
+    const narrow = await listExpiringFiles(db.prisma, { withinMs: hour, now });
     expect(narrow.files.map((f) => f.id)).toEqual(["file-sooner"]);
-    const empty = await listExpiringFiles(db.pool, { withinMs: 10 * 1000, now });
+    const empty = await listExpiringFiles(db.prisma, { withinMs: 10 * 1000, now });
     expect(empty.files).toEqual([]);
     expect(empty.now).toEqual(now);
     expect(renderExpiringTable(empty)).toBe("No active file expires within 10s.\n");
@@ -97,7 +97,7 @@ describe("report expiring", () => {
   });
 
   it("judges by the database's clock when no time is given", async () => {
-    const report = await listExpiringFiles(db.pool, { withinMs: hour });
+    const report = await listExpiringFiles(db.prisma, { withinMs: hour });
     const [row] = await db.query<{ now: Date }>("SELECT now() AS now");
     expect(Math.abs(report.now.getTime() - row!.now.getTime())).toBeLessThan(60_000);
   });

@@ -43,7 +43,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("disappeared: lists each disappearance since the given time with reason, size in KiB and whether it came back", async () => {
-    const report = await listDisappearedFiles(s.db.pool, { since: utcDay(-2) });
+    const report = await listDisappearedFiles(s.db.prisma, { since: utcDay(-2) });
     const table = renderDisappearedTable(report);
     expect(cells(table)).toEqual([
       `3 disappearances since ${utc(utcDay(-2))} UTC: 2 deleted, 1 expired`,
@@ -58,7 +58,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("disappeared: gives scripts raw bytes, milliseconds and ISO times", async () => {
-    const report = await listDisappearedFiles(s.db.pool, { since: utcDay(-2, 12) });
+    const report = await listDisappearedFiles(s.db.prisma, { since: utcDay(-2, 12) });
     expect(JSON.parse(renderDisappearedJson(report))).toEqual({
       since: utcDay(-2, 12).toISOString(),
       files: [
@@ -80,7 +80,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("disappeared: says so when nothing disappeared", async () => {
-    const report = await listDisappearedFiles(s.db.pool, { since: utcDay(-1) });
+    const report = await listDisappearedFiles(s.db.prisma, { since: utcDay(-1) });
     expect(renderDisappearedTable(report)).toBe(
       `No file disappeared since ${utc(utcDay(-1))} UTC.\n`,
     );
@@ -88,7 +88,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("runs: shows the latest runs first with outcome, duration, counts, gap and error", async () => {
-    const report = await listRecentRuns(s.db.pool, { last: 4 });
+    const report = await listRecentRuns(s.db.prisma, { last: 4 });
     expect(report.runs.map((r) => r.id)).toEqual(timeline.runs.slice(3).reverse());
     const table = renderRunsTable(report);
     const lines = cells(table);
@@ -106,7 +106,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("runs: names a failed run's error code and message, and gives scripts the gap in milliseconds", async () => {
-    const report = await listRecentRuns(s.db.pool, { last: 5 });
+    const report = await listRecentRuns(s.db.prisma, { last: 5 });
     expect(renderRunsTable(report)).toMatch(
       /failed: auth .* 6h {2}Novita API rejected the API key/,
     );
@@ -125,7 +125,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("history: shows the file now, then each version with its interval and what changed", async () => {
-    const report = await getFileHistory(s.db.pool, f.a);
+    const report = await getFileHistory(s.db.prisma, f.a);
     const lines = cells(renderHistoryTable(report));
     expect(lines.slice(0, 3)).toEqual([
       `${f.a} | input_a.jsonl`,
@@ -147,7 +147,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("history: describes a disappearance by its reason and a reappearance as listed again", async () => {
-    const table = renderHistoryTable(await getFileHistory(s.db.pool, f.b));
+    const table = renderHistoryTable(await getFileHistory(s.db.prisma, f.b));
     expect(cells(table).slice(6)).toEqual([
       ` | 1 | ${utc(utcDay(-4, 10))} | ${utc(utcDay(-2, 10))} | 2d | created | active | 2.0 KiB | first seen`,
       ` | 2 | ${utc(utcDay(-2, 10))} | ${utc(utcDay(-1, 10))} | 1d | disappeared | disappeared | 2.0 KiB | deleted`,
@@ -159,7 +159,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("history: gives scripts each changed field with raw old and new values", async () => {
-    const json = JSON.parse(renderHistoryJson(await getFileHistory(s.db.pool, f.a)));
+    const json = JSON.parse(renderHistoryJson(await getFileHistory(s.db.prisma, f.a)));
     expect(json.file).toMatchObject({ id: f.a, status: "active", version: 2, bytes: 1500 });
     expect(json.versions).toHaveLength(2);
     expect(json.versions[0]).toMatchObject({
@@ -178,7 +178,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("history: says the mirror has never seen an unknown file", async () => {
-    const report = await getFileHistory(s.db.pool, "file-000000000000000000000000");
+    const report = await getFileHistory(s.db.prisma, "file-000000000000000000000000");
     expect(report.file).toBeNull();
     expect(renderHistoryTable(report)).toBe(
       "No file file-000000000000000000000000 in the mirror.\n",
@@ -191,7 +191,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("stats: shows files and size held per day and purpose, with the day's changes", async () => {
-    const report = await listDailyStats(s.db.pool, { days: 3 });
+    const report = await listDailyStats(s.db.prisma, { days: 3 });
     const table = renderStatsTable(report);
     expect(cells(table).slice(2)).toEqual([
       "DAY (UTC) | PURPOSE | FILES | SIZE | CREATED | DISAPPEARED | EXPIRED | DELETED | REAPPEARED",
@@ -207,7 +207,7 @@ describe("report renderers over the standard timeline", () => {
   });
 
   it("stats: gives scripts raw counts and bytes per day", async () => {
-    const json = JSON.parse(renderStatsJson(await listDailyStats(s.db.pool, { days: 5 })));
+    const json = JSON.parse(renderStatsJson(await listDailyStats(s.db.prisma, { days: 5 })));
     expect(json.days).toBe(5);
     expect(json.stats).toHaveLength(10);
     expect(json.stats[2]).toEqual({

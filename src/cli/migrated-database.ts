@@ -52,17 +52,15 @@ export async function withMigratedDatabase<T>(
 }
 
 async function requireMigrated(database: Database, where: string): Promise<void> {
-  const pending = await pendingMigrations(
-    async (sql) => (await database.pool.query(sql)).rows,
-  ).catch((error: { code?: string }) => {
-    if (error.code === "42P01") return undefined; // no _prisma_migrations: never migrated
-    throw error;
-  });
-  if (pending === undefined) {
+  // Without Prisma's bookkeeping table the database was never migrated.
+  const [{ found }] = await database.prisma.$queryRaw<[{ found: boolean }]>`
+    SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS found`;
+  if (!found) {
     throw new DatabaseNotSetUpError(
       `${capitalise(where)} is not set up for novita-file-sync (no migration applied). Run \`novita-file-sync migrate\` first, or check DATABASE_URL.`,
     );
   }
+  const pending = await pendingMigrations(database.prisma);
   if (pending.length > 0) {
     throw new DatabaseNotSetUpError(
       `${capitalise(where)} lacks ${pending.length} migration(s) of this version (${pending.join(", ")}). Run \`novita-file-sync migrate\` first.`,

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { AppError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
+import type { Db } from "./prisma.js";
 
 /** Where the Prisma-format migrations live, from both src/ (tests) and dist/ (the CLI). */
 export const migrationsDir = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
@@ -65,6 +66,10 @@ interface AppliedRow {
 }
 
 /**
+ * An exception to "the Prisma client is the front door" (see docs/architecture.md): migrations
+ * run before the schema the client expects exists, on one connection that holds Prisma's
+ * advisory lock across many statements.
+ *
  * Applies pending migrations without the Prisma engine: in order, each in its own transaction,
  * under Prisma's advisory lock, recorded in `_prisma_migrations` as Prisma records them, so that
  * `prisma migrate deploy` and this function agree on what is applied.
@@ -170,13 +175,10 @@ async function applyOne(client: pg.Client, file: MigrationFile): Promise<void> {
 }
 
 /** Names of migrations that exist as files but are not applied (for readiness checks). */
-export async function pendingMigrations(
-  query: (sql: string) => Promise<{ migration_name: string }[]>,
-): Promise<string[]> {
+export async function pendingMigrations(db: Db): Promise<string[]> {
   const files = await readMigrationFiles();
-  const rows = await query(
-    `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-  );
+  const rows = await db.$queryRaw<{ migration_name: string }[]>`
+    SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
   const applied = new Set(rows.map((r) => r.migration_name));
   return files.filter((f) => !applied.has(f.name)).map((f) => f.name);
 }

@@ -46,6 +46,10 @@ export function makePool(options: PoolOptions): pg.Pool {
 
 function serverOptions(options: PoolOptions): string {
   return [
+    // @prisma/adapter-pg sends a Date as UTC wall time without an offset and reads timestamptz
+    // as if it were UTC (prisma/orm#26786, #28629): the session must run in UTC for timestamps
+    // to survive the round trip. The views name UTC explicitly, so nothing else changes.
+    "-c TimeZone=UTC",
     `-c statement_timeout=${options.statementTimeoutMs}`,
     `-c idle_in_transaction_session_timeout=${options.idleInTransactionTimeoutMs}`,
   ].join(" ");

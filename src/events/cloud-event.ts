@@ -9,16 +9,6 @@ export interface OutboxEvent {
   data: unknown;
 }
 
-/** An `events` row as SQL returns it (seq may come back as text when it exceeds 2^53). */
-export interface OutboxEventRow {
-  id: string;
-  seq: number | string;
-  type: string;
-  file_id: string | null;
-  occurred_at: Date;
-  data: unknown;
-}
-
 /** What every sink sends: a CloudEvents 1.0 event in structured mode (JSON). */
 export interface CloudEvent {
   specversion: "1.0";

@@ -1,8 +1,8 @@
+import type { SinkBacklog } from "../db/tables/event-deliveries.js";
+import type { ListedDelivery, ListedEvent } from "../db/tables/events.js";
 import { oneLine } from "../report/format-one-line.js";
 import { formatTable, type TableColumn } from "../report/format-table.js";
 import { formatUtcTime } from "../report/format-utc-time.js";
-import type { ListedDelivery, ListedEvent } from "./list-events.js";
-import type { SinkBacklog } from "./read-outbox-backlog.js";
 
 // `events list` and `events sinks` print like the reports: a summary line and a table for
 // people, one line of snake_case JSON for scripts.

@@ -1,24 +1,22 @@
-// The event delivery API the worker and the CLI use. See docs/events.md.
-export { buildSinks, configuredSinkNames } from "./build-sinks.js";
+// The event delivery API the worker and the CLI use. See docs/events.md and docs/architecture.md.
 export type { CloudEvent, CloudEventEnvelope, OutboxEvent } from "./cloud-event.js";
 export { toCloudEvent } from "./cloud-event.js";
-export type { DeliveryReport, DeliveryReporter } from "./delivery-report.js";
-export type { DispatcherOptions } from "./dispatcher-options.js";
-export { EventDeliveryError } from "./event-delivery-error.js";
-export type { DeliveryResult, EventSink, OutgoingEvent } from "./event-sink.js";
-export { listEvents } from "./list-events.js";
-export type { EventNotification } from "./listen-for-events.js";
-export { eventsChannel, listenForEvents } from "./listen-for-events.js";
+export type { SinkRoundResult } from "./dispatch-round.js";
+export type {
+  DispatcherHandle,
+  DispatcherOptions,
+  StartDispatcherOptions,
+} from "./dispatcher.js";
+export { startDispatcher } from "./dispatcher.js";
 export { makeNatsSink } from "./nats-sink.js";
-export type { SinkBacklog } from "./read-outbox-backlog.js";
-export { readOutboxBacklog } from "./read-outbox-backlog.js";
-export { redeliverEvents } from "./redeliver-events.js";
-export { registerSinks } from "./register-sinks.js";
-export { retireSink } from "./retire-sink.js";
-export type { DispatchSummary } from "./run-dispatcher-once.js";
-export { runDispatcherOnce } from "./run-dispatcher-once.js";
-export type { SinkRoundResult } from "./run-sink-once.js";
-export { natsSinkName, webhookSinkName } from "./sink-names.js";
-export type { DispatcherHandle, StartDispatcherOptions } from "./start-dispatcher.js";
-export { startDispatcher } from "./start-dispatcher.js";
+export { redeliverEvents, retireSink } from "./operator-actions.js";
+export type { DeliveryReport, DeliveryReporter } from "./report-outcomes.js";
+export type { DeliveryResult, EventSink, OutgoingEvent } from "./sinks.js";
+export {
+  buildSinks,
+  configuredSinkNames,
+  EventDeliveryError,
+  natsSinkName,
+  webhookSinkName,
+} from "./sinks.js";
 export { makeWebhookSink } from "./webhook-sink.js";

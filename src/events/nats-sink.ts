@@ -1,4 +1,6 @@
 import {
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   jetstream,
@@ -7,10 +9,14 @@ import {
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "../logging/logger.js";
 import { cloudEventContentType } from "./cloud-event.js";
-import { ensureNatsStream } from "./ensure-nats-stream.js";
-import type { DeliveryResult, EventSink, OutgoingEvent } from "./event-sink.js";
-import { natsRetryDelaysMs, scheduledDelayMs } from "./retry-schedule.js";
-import { natsSinkName } from "./sink-names.js";
+import { natsRetryDelaysMs, scheduledDelayMs } from "./retry-policy.js";
+import {
+  type DeliveryResult,
+  EventDeliveryError,
+  type EventSink,
+  natsSinkName,
+  type OutgoingEvent,
+} from "./sinks.js";
 
 export interface NatsSinkOptions {
   url: string;
@@ -119,4 +125,47 @@ function describeNatsFailure(thrown: unknown, url: string): string {
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
   return `${error.name}: ${error.message}${cause}`.split(url).join("[url]");
+}
+
+/**
+ * Makes sure the stream exists and captures `subject` (e.g. `novita.files.>`): creates it with
+ * that subject when missing; refuses a stream of that name that would not store our messages.
+ */
+export async function ensureNatsStream(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+): Promise<void> {
+  let subjects: string[];
+  try {
+    subjects = (await jsm.streams.info(stream)).config.subjects ?? [];
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) {
+      await jsm.streams.add({ name: stream, subjects: [subject] });
+      return;
+    }
+    throw error;
+  }
+  if (!subjects.some((pattern) => subjectCovers(pattern, subject))) {
+    throw new EventDeliveryError(
+      "nats_stream_mismatch",
+      `NATS stream ${stream} exists but does not capture ${subject} (it has ${subjects.join(", ") || "no subjects"}); ` +
+        `add ${subject} to its subjects, or set NATS_STREAM or NATS_SUBJECT_PREFIX to match`,
+    );
+  }
+}
+
+/** Whether every subject matched by `wanted` (which may end in `>`) is matched by `pattern`. */
+export function subjectCovers(pattern: string, wanted: string): boolean {
+  const have = pattern.split(".");
+  const want = wanted.split(".");
+  for (let i = 0; i < have.length; i++) {
+    const token = have[i];
+    if (token === ">") return true;
+    const other = want[i];
+    if (other === undefined || other === ">") return false;
+    if (token !== "*" && token !== other) return false;
+    if (token === "*" && other === "*") continue;
+  }
+  return have.length === want.length;
 }

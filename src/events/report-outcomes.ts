@@ -1,7 +1,21 @@
+import type { DeliveryOutcome } from "../db/tables/event-deliveries.js";
 import type { Logger } from "../logging/logger.js";
-import type { Attempt } from "./deliver-claims.js";
-import type { DeliveryReport, DeliveryReporter } from "./delivery-report.js";
-import type { DeliveryOutcome } from "./record-outcomes.js";
+import type { Attempt } from "./dispatch-round.js";
+
+/** One delivery attempt, for metrics (e.g. a counter by sink and outcome). */
+export interface DeliveryReport {
+  sink: string;
+  eventId: string;
+  /** Without prefix, e.g. `file.created`. */
+  eventType: string;
+  /** `failed` will be retried; `dead` will not (until redelivered). */
+  outcome: "delivered" | "failed" | "dead";
+  /** 1 for the first attempt. */
+  attempt: number;
+  durationMs: number;
+}
+
+export type DeliveryReporter = (report: DeliveryReport) => void;
 
 export interface OutcomeCounts {
   delivered: number;

@@ -1,9 +1,13 @@
 import { Webhook } from "standardwebhooks";
-import { classifyWebhookResponse } from "./classify-webhook-response.js";
+import { parseRetryAfter } from "../retry/retry-after.js";
 import { cloudEventContentType } from "./cloud-event.js";
-import type { DeliveryResult, EventSink, OutgoingEvent } from "./event-sink.js";
-import { scheduledDelayMs, webhookRetryDelaysMs } from "./retry-schedule.js";
-import { webhookSinkName } from "./sink-names.js";
+import { scheduledDelayMs, webhookRetryDelaysMs } from "./retry-policy.js";
+import {
+  type DeliveryResult,
+  type EventSink,
+  type OutgoingEvent,
+  webhookSinkName,
+} from "./sinks.js";
 
 export interface WebhookSinkOptions {
   url: string;
@@ -78,4 +82,39 @@ function describeFetchFailure(thrown: unknown, url: string): string {
         : undefined;
   const text = detail === undefined ? error.message : `${error.message} (${detail})`;
   return text.split(url).join("[url]");
+}
+
+/**
+ * What a webhook receiver's answer means for the delivery. Only 2xx delivers. 410 Gone stops the
+ * sink. 429 (and 503 with Retry-After) are retried no sooner than Retry-After. A 3xx is a failed
+ * attempt: redirects are not followed, so a moved receiver cannot silently redirect events (and
+ * their signatures) elsewhere. Every other status is retried on the schedule.
+ */
+export function classifyWebhookResponse(
+  status: number,
+  headers: Headers,
+  nowMs: number,
+): DeliveryResult {
+  if (status >= 200 && status < 300) return { outcome: "delivered" };
+  if (status === 410) return { outcome: "gone", error: "HTTP 410 Gone" };
+  const retryAfterMs = parseRetryAfter(headers.get("retry-after"), nowMs) ?? undefined;
+  if (status === 429) {
+    return {
+      outcome: "failed",
+      error: "HTTP 429 Too Many Requests",
+      throttled: true,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+  if (status >= 300 && status < 400) {
+    return {
+      outcome: "failed",
+      error: `HTTP ${status} redirect not followed; configure the final URL`,
+    };
+  }
+  return {
+    outcome: "failed",
+    error: `HTTP ${status}`,
+    ...(status === 503 && retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }

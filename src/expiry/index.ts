@@ -1,11 +1,3 @@
-export {
-  type DueExpiryEvents,
-  decideDueExpiryEvents,
-  type EmittedExpiryEvents,
-  type ExpiryDecisionInput,
-  type ExpiryFileFacts,
-} from "./decide-due-expiry-events.js";
-export { makeExpiredDedupeKey, makeExpiringDedupeKey } from "./expiry-dedupe-keys.js";
 export { ExpiryError, type ExpiryErrorCode } from "./expiry-error.js";
 export { formatWindow } from "./format-window.js";
 export { makeScheduledExpiryScan } from "./make-scheduled-expiry-scan.js";
@@ -15,4 +7,3 @@ export {
   type ScanExpiriesOptions,
   scanExpiries,
 } from "./scan-expiries.js";
-export type { SqlClient } from "./sql-client.js";

@@ -1,16 +1,16 @@
+import type { Db } from "../db/prisma.js";
+import { insertDueExpiryEvents } from "../db/tables/events.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { ExpiryError } from "./expiry-error.js";
 import { formatWindow } from "./format-window.js";
-import { insertDueExpiryEvents } from "./insert-due-expiry-events.js";
-import type { SqlClient } from "./sql-client.js";
 
 /** A week: an expiry missed for longer than this (the service was down) is not announced. */
 export const defaultExpiredLookbackMs = 7 * 24 * 3_600_000;
 
 export interface ScanExpiriesOptions {
-  /** A pg.Pool, or a client inside the caller's transaction. */
-  pool: SqlClient;
+  /** The Prisma client, or the transaction client of the caller's transaction. */
+  db: Db;
   /** EXPIRY_WARNING_WINDOWS (config.expiry.windowsMs): positive whole milliseconds, any order. */
   windowsMs: readonly number[];
   logger: Logger;
@@ -37,7 +37,7 @@ export interface ExpiryScanResult {
  * One expiry scan, from the database alone (no Novita API call, so warnings stay on time while
  * the API is down). Emits each due `file.expiring` / `file.expired` event exactly once across
  * replicas, restarts and retries: one INSERT ... SELECT ... ON CONFLICT (dedupe_key) DO NOTHING.
- * The rules are in decide-due-expiry-events.ts. Throws an ExpiryError; it does not log failures
+ * The rules are stated at insertDueExpiryEvents. Throws an ExpiryError; it does not log failures
  * (the caller handles and logs them once).
  */
 export async function scanExpiries(options: ScanExpiriesOptions): Promise<ExpiryScanResult> {
@@ -52,7 +52,7 @@ export async function scanExpiries(options: ScanExpiriesOptions): Promise<Expiry
   const started = performance.now();
   let inserted: Awaited<ReturnType<typeof insertDueExpiryEvents>>;
   try {
-    inserted = await insertDueExpiryEvents(options.pool, {
+    inserted = await insertDueExpiryEvents(options.db, {
       now: options.now ?? null,
       windows,
       expiredLookbackMs: options.expiredLookbackMs ?? defaultExpiredLookbackMs,

@@ -1,11 +1,8 @@
-import { classifyFailure } from "./classify-failure.js";
-import type { ListContext } from "./list-context.js";
-import { abortedError, deadlineError } from "./listing-errors.js";
-import type { NovitaError } from "./novita-error.js";
+import { parseRetryAfter } from "../retry/retry-after.js";
+import type { ListContext } from "./list-files.js";
+import { abortedError, deadlineError, errorForStatus, NovitaError } from "./novita-error.js";
 import { describeMessage, type ListPage, parseListPage } from "./parse-list-page.js";
-import { readBodyLimited } from "./read-body.js";
-import { parseRetryAfter } from "./retry-after.js";
-import { errorForStatus } from "./status-error.js";
+import { scrubbedError } from "./redact-secret.js";
 
 /** Error bodies are only read for their message; no need for more than this. */
 const maxErrorBodyBytes = 64 * 1024;
@@ -112,4 +109,118 @@ function reportRequest(ctx: ListContext, status: number | "error", durationMs: n
   } catch (error) {
     ctx.logger.warn({ err: error }, "novita onRequest callback threw; ignored");
   }
+}
+
+/**
+ * Reads a response body while counting bytes, so a runaway response fails with `too_large`
+ * instead of exhausting memory. A declared Content-Length over the limit fails before reading.
+ * Stream errors (socket closed, abort) propagate as thrown; the caller classifies them.
+ */
+export async function readBodyLimited(response: Response, maxBytes: number): Promise<Buffer> {
+  const declared = declaredLength(response);
+  if (declared !== null && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(`declares ${declared} bytes`, maxBytes);
+  }
+  const body = response.body;
+  if (body === null) return Buffer.alloc(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(`went past ${maxBytes} bytes`, maxBytes);
+    }
+    chunks.push(value);
+  }
+  if (declared !== null && total !== declared) {
+    throw new NovitaError(
+      "bad_response",
+      `Novita response was cut off: got ${total} of ${declared} bytes`,
+      { retryable: true },
+    );
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Content-Length, when it describes the bytes we will read (not for compressed bodies). */
+function declaredLength(response: Response): number | null {
+  const encoding = response.headers.get("content-encoding");
+  if (encoding !== null && encoding !== "identity") return null;
+  const header = response.headers.get("content-length");
+  if (header === null || !/^\d+$/.test(header.trim())) return null;
+  return Number(header);
+}
+
+function tooLarge(what: string, maxBytes: number): NovitaError {
+  return new NovitaError(
+    "too_large",
+    `Novita file list response ${what}, over NOVITA_MAX_RESPONSE_BYTES (${maxBytes}); raise NOVITA_MAX_RESPONSE_BYTES if the account really holds that many files`,
+    { retryable: false },
+  );
+}
+
+export interface FailureSituation {
+  /** Whether the response headers had arrived (then a failure is a cut-off body). */
+  phase: "connect" | "body";
+  timeoutSignal: AbortSignal;
+  callerSignal: AbortSignal | undefined;
+  /** The per-request limit in force, and whether it was shortened by the listing deadline. */
+  limitMs: number;
+  limitedByDeadline: boolean;
+  deadlineMs: number;
+  origin: string;
+  apiKey: string;
+}
+
+/**
+ * Turns whatever fetch or the body stream threw into a NovitaError: caller abort, per-request
+ * timeout (retryable) or deadline (final), unreachable server (retryable `network`) or a body cut
+ * off mid-way (retryable `bad_response`). Foreign errors become scrubbed causes.
+ */
+export function classifyFailure(error: unknown, situation: FailureSituation): NovitaError {
+  if (error instanceof NovitaError) return error;
+  const cause = scrubbedError(error, situation.apiKey);
+  if (situation.callerSignal?.aborted) return abortedError();
+  if (situation.timeoutSignal.aborted) {
+    if (situation.limitedByDeadline) {
+      return deadlineError(situation.deadlineMs, "waiting for the response", cause);
+    }
+    return new NovitaError(
+      "timeout",
+      `Novita API did not answer within NOVITA_TIMEOUT_MS (${situation.limitMs} ms)`,
+      { cause, retryable: true },
+    );
+  }
+  const reason = describeChain(cause);
+  if (situation.phase === "body") {
+    return new NovitaError(
+      "bad_response",
+      `Novita response was cut off while reading (${reason})`,
+      {
+        cause,
+        retryable: true,
+      },
+    );
+  }
+  return new NovitaError(
+    "network",
+    `Could not reach the Novita API at ${situation.origin} (${reason}); check NOVITA_BASE_URL and the network`,
+    { cause, retryable: true },
+  );
+}
+
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:9" from an error and its causes. */
+function describeChain(error: Error): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth += 1) {
+    if (current.message !== "" && !parts.includes(current.message)) parts.push(current.message);
+    current = current.cause;
+  }
+  return parts.join(": ") || error.name;
 }

@@ -7,7 +7,7 @@ export interface InvalidItem {
   index: number;
   /** Page number (1-based). */
   page: number;
-  /** The item's id when it was a non-empty string. */
+  /** The item's id when it was a non-empty string a file could have (see readableId). */
   id: string | null;
   problem: string;
 }
@@ -34,7 +34,7 @@ export class FileCollector {
 
   addPage(items: readonly unknown[], page: number): void {
     for (let index = 0; index < items.length; index += 1) {
-      const parsed = parseFileItem(items[index]);
+      const parsed = parseFileItem(items[index], { page, index });
       if (!parsed.ok) {
         this.#addInvalid({ index, page, id: parsed.id, problem: parsed.problem });
         continue;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { fileLimits } from "./file-limits.js";
+import { metadataProblem, textProblem } from "./storable-values.js";
 
 /** A file as the rest of the system sees it: validated, camel-cased, dates as Date. */
 export interface NovitaFile {
@@ -18,6 +20,9 @@ export interface NovitaFile {
   metadata: Record<string, unknown>;
   /** Top-level fields this client does not know, kept rather than rejected. */
   extra: Record<string, unknown>;
+  /** Where the listing had it: page number (1-based) and position in that page (0-based). */
+  page: number;
+  index: number;
 }
 
 /** Purposes documented by Novita; others are accepted and logged at debug level. */
@@ -48,15 +53,22 @@ export const fileItemSchema = z.looseObject({
   expires_at: unixSeconds.nullish(),
   purpose: z.string().min(1),
   // Documented as required; tolerated when absent or null, but any other non-object is invalid.
-  metadata: z.looseObject({ total_requests: z.number().int().min(0).nullish() }).nullish(),
+  metadata: z
+    .looseObject({
+      total_requests: z.number().int().min(0).max(fileLimits.totalRequestsMax).nullish(),
+    })
+    .nullish(),
 });
 
 export type FileItemParse =
   | { ok: true; file: NovitaFile }
   | { ok: false; id: string | null; problem: string };
 
-/** Validates one raw item on its own, so that one bad item never sinks the whole listing. */
-export function parseFileItem(raw: unknown): FileItemParse {
+/**
+ * Validates one raw item on its own, so that one bad item never sinks the whole listing. Beyond
+ * its shape, every value must be storable exactly as sent, within the limits in file-limits.ts.
+ */
+export function parseFileItem(raw: unknown, at: { page: number; index: number }): FileItemParse {
   const result = fileItemSchema.safeParse(raw);
   if (!result.success) {
     const problem = result.error.issues
@@ -65,11 +77,14 @@ export function parseFileItem(raw: unknown): FileItemParse {
     return { ok: false, id: readableId(raw), problem };
   }
   const item = result.data;
+  // zod's copy of metadata drops a "__proto__" key; the item's own object is exactly what was sent.
+  const metadata = (raw as { metadata?: Record<string, unknown> | null }).metadata ?? {};
+  const problem = storageProblem(item, metadata);
+  if (problem !== null) return { ok: false, id: readableId(raw), problem };
   const extra: Record<string, unknown> = {};
   for (const key of Object.keys(item)) {
     if (!knownFields.has(key)) extra[key] = item[key];
   }
-  const metadata = item.metadata ?? {};
   return {
     ok: true,
     file: {
@@ -80,16 +95,54 @@ export function parseFileItem(raw: unknown): FileItemParse {
       createdAt: new Date(item.created_at * 1000),
       expiresAt: item.expires_at == null ? null : new Date(item.expires_at * 1000),
       purpose: item.purpose,
-      totalRequests: metadata.total_requests ?? null,
+      totalRequests: item.metadata?.total_requests ?? null,
       metadata,
       extra,
+      page: at.page,
+      index: at.index,
     },
   };
 }
 
-/** The item's id when it is a non-empty string, so an invalid file still counts as seen. */
+/** Every text field that cannot be stored exactly within its limit, and the metadata's problem. */
+function storageProblem(
+  item: z.infer<typeof fileItemSchema>,
+  metadata: Record<string, unknown>,
+): string | null {
+  // Straight-line calls, no per-item arrays: this runs for every item of every listing.
+  const id = textProblem(item.id, fileLimits.idBytes);
+  const object = textProblem(item.object, fileLimits.objectBytes);
+  const filename = textProblem(item.filename, fileLimits.filenameBytes);
+  const purpose = textProblem(item.purpose, fileLimits.purposeBytes);
+  const inMetadata = metadataProblem(metadata);
+  if (
+    id === null &&
+    object === null &&
+    filename === null &&
+    purpose === null &&
+    inMetadata === null
+  ) {
+    return null;
+  }
+  return [
+    id === null ? null : `id: ${id}`,
+    object === null ? null : `object: ${object}`,
+    filename === null ? null : `filename: ${filename}`,
+    purpose === null ? null : `purpose: ${purpose}`,
+    inMetadata,
+  ]
+    .filter((problem) => problem !== null)
+    .join("; ");
+}
+
+/**
+ * The item's id when it is a non-empty string a file could have (storable, within the limit), so
+ * an invalid file still counts as seen. Any other id can match no mirrored file.
+ */
 export function readableId(raw: unknown): string | null {
   if (typeof raw !== "object" || raw === null) return null;
   const id = (raw as { id?: unknown }).id;
-  return typeof id === "string" && id.length > 0 ? id : null;
+  return typeof id === "string" && id.length > 0 && textProblem(id, fileLimits.idBytes) === null
+    ? id
+    : null;
 }

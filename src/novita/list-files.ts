@@ -1,8 +1,11 @@
-import { fetchPageWithRetry } from "./fetch-page-with-retry.js";
+import pRetry from "p-retry";
+import type { Logger } from "../logging/logger.js";
+import { type BackoffPolicy, backoffDelayMs } from "../retry/backoff.js";
+import type { Sleep } from "../time/sleep.js";
+import { fetchPage } from "./fetch-page.js";
 import { FileCollector, type InvalidItem } from "./file-collector.js";
 import type { NovitaFile } from "./file-schema.js";
-import type { ListContext } from "./list-context.js";
-import { NovitaError } from "./novita-error.js";
+import { abortedError, deadlineError, NovitaError } from "./novita-error.js";
 import type { ListPage } from "./parse-list-page.js";
 
 export type { InvalidItem } from "./file-collector.js";
@@ -78,4 +81,111 @@ function nextCursor(page: ListPage): string {
 
 function paginationError(what: string): NovitaError {
   return new NovitaError("pagination", `Novita file listing failed: ${what}`, { retryable: false });
+}
+
+export interface FetchedPage {
+  page: ListPage;
+  /** HTTP requests it took, retries included. */
+  attempts: number;
+}
+
+/**
+ * Fetches one page, retrying retryable failures up to NOVITA_RETRIES times with exponential
+ * backoff and jitter, or the server's Retry-After (capped). p-retry runs the loop; the waiting is
+ * done here (p-retry's own delay is 0) so that Retry-After and the listing deadline can decide it.
+ * Gives up with `deadline` rather than sleep past NOVITA_DEADLINE_MS.
+ */
+export async function fetchPageWithRetry(
+  ctx: ListContext,
+  target: { url: string; page: number },
+): Promise<FetchedPage> {
+  let attempts = 0;
+  try {
+    const page = await pRetry(
+      (attempt) => {
+        attempts = attempt;
+        return fetchPage(ctx, { ...target, attempt });
+      },
+      {
+        retries: ctx.retries,
+        minTimeout: 0,
+        factor: 1,
+        shouldRetry: async ({ error, attemptNumber }) => {
+          if (!(error instanceof NovitaError) || !error.retryable) return false;
+          const { delayMs, reason } = retryWait(ctx, error, attemptNumber);
+          if (performance.now() + delayMs >= ctx.deadlineAt) {
+            throw deadlineError(ctx.deadlineMs, `waiting ${delayMs} ms to retry`, error);
+          }
+          ctx.logger.warn(
+            {
+              page: target.page,
+              attempt: attemptNumber,
+              delayMs,
+              status: error.status,
+              code: error.code,
+              reason: error.message,
+            },
+            "novita list request failed; retrying",
+          );
+          await ctx
+            .sleep(delayMs, { reason, ...(ctx.signal ? { signal: ctx.signal } : {}) })
+            .catch((thrown: unknown) => {
+              throw ctx.signal?.aborted ? abortedError() : thrown;
+            });
+          return true;
+        },
+      },
+    );
+    return { page, attempts };
+  } catch (error) {
+    throw withAttempts(error, attempts);
+  }
+}
+
+/** 0.5 s, 1 s, 2 s ... capped at 30 s, with jitter, between retries of one page. */
+export const listRetryBackoff: BackoffPolicy = { firstDelayMs: 500, maxDelayMs: 30_000 };
+
+/** Retry-After when the server sent one (capped), else the backoff. */
+function retryWait(
+  ctx: ListContext,
+  error: NovitaError,
+  attempt: number,
+): { delayMs: number; reason: "backoff" | "retry-after" } {
+  if (error.retryAfterMs !== undefined) {
+    return { delayMs: Math.min(error.retryAfterMs, ctx.maxRetryAfterMs), reason: "retry-after" };
+  }
+  return { delayMs: backoffDelayMs(attempt, listRetryBackoff), reason: "backoff" };
+}
+
+/** A retryable error that exhausted its retries says so; the original stays as the cause. */
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (!(error instanceof NovitaError) || !error.retryable || attempts < 2) return error;
+  return new NovitaError(error.code, `${error.message} (gave up after ${attempts} attempts)`, {
+    cause: error,
+    retryable: true,
+    ...(error.status === undefined ? {} : { status: error.status }),
+  });
+}
+
+/** Everything one listing needs: the resolved client options plus per-listing state. */
+export interface ListContext {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  deadlineMs: number;
+  retries: number;
+  maxResponseBytes: number;
+  maxPages: number;
+  /** Waits between retries (injected; tests shorten the backoff). */
+  sleep: Sleep;
+  maxRetryAfterMs: number;
+  logger: Logger;
+  /** Wall clock in ms, only for Retry-After dates. Deadlines use the monotonic clock. */
+  now: () => number;
+  onRequest?: (info: { status: number | "error"; durationMs: number }) => void;
+  signal?: AbortSignal;
+  /** `performance.now()` value at which this listing has run out of time. */
+  deadlineAt: number;
+  /** Removes the API key from text that came from outside (bodies, error messages). */
+  redact: (text: string) => string;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
+import { type Sleep, sleep } from "../time/sleep.js";
 import { type FileListing, listFiles } from "./list-files.js";
 import { redactSecret } from "./redact-secret.js";
 
@@ -23,9 +24,9 @@ export interface NovitaClientOptions {
   now?: () => number;
   /** Called after every HTTP request, for metrics. status is the HTTP status or "error". */
   onRequest?: (info: { status: number | "error"; durationMs: number }) => void;
-  /** Test hook: scales backoff delays (default 1). Tests pass e.g. 0.01 so retries are fast. */
-  retryDelayScale?: number;
-  /** Cap for Retry-After, default 60_000. Retry-After itself is not scaled. */
+  /** Waits between retries; the real timer by default. Tests inject one that shortens backoff. */
+  sleep?: Sleep;
+  /** Cap for Retry-After, default 60_000. */
   maxRetryAfterMs?: number;
   /** Caller abort (shutdown): the listing fails with `aborted`. */
   signal?: AbortSignal;
@@ -42,7 +43,6 @@ export const novitaClientDefaults = {
   retries: 5,
   maxResponseBytes: 256 * 1024 * 1024,
   maxPages: 1000,
-  retryDelayScale: 1,
   maxRetryAfterMs: 60_000,
 } as const;
 
@@ -64,6 +64,7 @@ export function makeNovitaClient(options: NovitaClientOptions): NovitaClient {
     ...withoutUndefined(options),
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     now: options.now ?? Date.now,
+    sleep: options.sleep ?? sleep,
     redact: (text: string) => redactSecret(text, apiKey),
   };
   return {

@@ -1,5 +1,4 @@
-import { NovitaError } from "./novita-error.js";
-import { errorForStatus } from "./status-error.js";
+import { errorForStatus, NovitaError } from "./novita-error.js";
 
 /**
  * Whether the envelope's `code` reports success. The docs describe it as a string holding an HTTP

@@ -1,4 +1,6 @@
-import type pg from "pg";
+import type { Db } from "../db/prisma.js";
+import { listFileHistoryRows } from "../db/tables/file-versions.js";
+import { type FileOverview, findFileOverview } from "../db/tables/files.js";
 import { trackedFields } from "../sync/file-sql.js";
 
 /** The fields a version can change, as file_history names them. */
@@ -39,19 +41,7 @@ export interface HistoryVersion {
 }
 
 /** The file as file_overview shows it now. */
-export interface HistoryFile {
-  id: string;
-  filename: string;
-  purpose: string;
-  bytes: number | string;
-  status: string;
-  version: number;
-  createdAt: Date;
-  expiresAt: Date | null;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  disappearedAt: Date | null;
-}
+export type HistoryFile = FileOverview;
 
 export interface FileHistoryReport {
   fileId: string;
@@ -60,22 +50,6 @@ export interface FileHistoryReport {
   /** Oldest first. */
   versions: HistoryVersion[];
 }
-
-export const getFileSql = `
-SELECT id, filename, purpose, bytes, status, version, created_at, expires_at, first_seen_at,
-       last_seen_at, disappeared_at
-  FROM file_overview WHERE id = $1
-`;
-
-export const getFileVersionsSql = `
-SELECT version, valid_from, valid_to,
-       floor(extract(epoch FROM valid_for) * 1000)::bigint AS valid_for_ms, change, changed_fields,
-       status, disappeared_reason, filename, bytes, purpose, created_at, expires_at, total_requests,
-       metadata, previous_filename, previous_bytes, previous_purpose, previous_created_at,
-       previous_expires_at, previous_total_requests, previous_metadata, sync_run_id
-  FROM file_history WHERE file_id = $1
- ORDER BY version
-`;
 
 type VersionRow = Record<HistoryField | `previous_${HistoryField}`, unknown> & {
   version: number;
@@ -90,34 +64,15 @@ type VersionRow = Record<HistoryField | `previous_${HistoryField}`, unknown> & {
 };
 
 /** The file now and every version of it, oldest first. */
-export async function getFileHistory(
-  pool: Pick<pg.Pool, "query">,
-  fileId: string,
-): Promise<FileHistoryReport> {
-  const [files, versions] = await Promise.all([
-    pool.query<Record<string, unknown>>(getFileSql, [fileId]),
-    pool.query<VersionRow>(getFileVersionsSql, [fileId]),
+export async function getFileHistory(db: Db, fileId: string): Promise<FileHistoryReport> {
+  const [file, rows] = await Promise.all([
+    findFileOverview(db, fileId),
+    listFileHistoryRows(db, fileId) as Promise<VersionRow[]>,
   ]);
-  const f = files.rows[0];
   return {
     fileId,
-    file:
-      f === undefined
-        ? null
-        : {
-            id: f.id as string,
-            filename: f.filename as string,
-            purpose: f.purpose as string,
-            bytes: f.bytes as number | string,
-            status: f.status as string,
-            version: f.version as number,
-            createdAt: f.created_at as Date,
-            expiresAt: f.expires_at as Date | null,
-            firstSeenAt: f.first_seen_at as Date,
-            lastSeenAt: f.last_seen_at as Date,
-            disappearedAt: f.disappeared_at as Date | null,
-          },
-    versions: versions.rows.map((r) => ({
+    file,
+    versions: rows.map((r) => ({
       version: r.version,
       validFrom: r.valid_from,
       validTo: r.valid_to,

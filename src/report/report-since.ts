@@ -1,33 +1,22 @@
 import { InvalidArgumentError } from "commander";
-import { parseDuration } from "../config/duration.js";
+import { parseSince as parseSinceValue, type Since, SinceError } from "../time/since.js";
 
-/** A `--since` value: a duration before the report's clock, or a moment. */
-export type Since = { kind: "ago"; ms: number } | { kind: "at"; date: Date };
+export { resolveSince, type Since } from "../time/since.js";
 
 /**
- * Parses `--since`: a duration (`24h`, `7d`, `1h30m`: that long ago) or an ISO 8601 date or time
- * (`2026-11-20`, `2026-11-20T08:00:00Z`; a date alone is midnight UTC). Throws commander's
- * InvalidArgumentError so that the CLI reports it as a usage error.
+ * Parses `--since` for a report (see parseSince in src/time/since.ts) as a commander argument
+ * parser: a bad value becomes commander's InvalidArgumentError, which the CLI reports as a usage
+ * error, worded as the report commands' help words the two forms.
  */
 export function parseSince(text: string): Since {
-  const trimmed = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
-    const date = new Date(trimmed);
-    if (Number.isNaN(date.getTime())) {
-      throw new InvalidArgumentError(`"${text}" is not a valid ISO 8601 date or time`);
-    }
-    return { kind: "at", date };
-  }
   try {
-    return { kind: "ago", ms: parseDuration(trimmed) };
-  } catch {
+    return parseSinceValue(text);
+  } catch (error) {
+    if (!(error instanceof SinceError) || error.message.includes("ISO 8601")) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
     throw new InvalidArgumentError(
       `"${text}" is neither a duration (24h, 7d) nor an ISO 8601 time (2026-11-20T08:00:00Z)`,
     );
   }
-}
-
-/** The moment a `--since` value names, judged by `now`. */
-export function resolveSince(since: Since, now: Date): Date {
-  return since.kind === "at" ? since.date : new Date(now.getTime() - since.ms);
 }

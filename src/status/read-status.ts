@@ -1,5 +1,8 @@
 import type { Database } from "../db/open-database.js";
-import { readOutboxBacklog, type SinkBacklog } from "../events/read-outbox-backlog.js";
+import type { Db } from "../db/prisma.js";
+import { readOutboxBacklog, type SinkBacklog } from "../db/tables/event-deliveries.js";
+import { countFilesExpiringWithin } from "../db/tables/files.js";
+import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
 import { listRecentRuns, type RunSummary } from "../report/list-recent-runs.js";
 import { checkReadiness, type Readiness } from "../worker/readiness.js";
 
@@ -12,7 +15,8 @@ export interface MirrorStatus {
   schema: { latestMigration: string | null; applied: number };
   /** Latest first. */
   lastRuns: RunSummary[];
-  lastSuccess: { id: number; status: string; startedAt: Date } | null;
+  /** The latest applied (succeeded or guarded) run. */
+  lastSuccess: { id: number; startedAt: Date } | null;
   filesByStatus: { status: string; count: number }[];
   expiring: { withinMs: number; count: number };
   sinks: SinkBacklog[];
@@ -23,41 +27,31 @@ export async function readStatus(
   database: Database,
   options: { staleAfterMs: number; expiringWithinMs: number; lastRuns: number; now: Date },
 ): Promise<MirrorStatus> {
-  const { prisma, pool } = database;
-  const { now } = options;
-  const readiness = await checkReadiness(pool, options.staleAfterMs);
+  const { prisma } = database;
+  const readiness = await checkReadiness(prisma, options.staleAfterMs);
   const [schema, recent, lastSuccess, byStatus, expiring, sinks] = await Promise.all([
-    readSchemaVersion(database),
-    listRecentRuns(pool, { last: options.lastRuns }),
-    prisma.syncRun.findFirst({
-      where: { status: { in: ["succeeded", "guarded"] } },
-      orderBy: { startedAt: "desc" },
-      select: { id: true, status: true, startedAt: true },
-    }),
+    readSchemaVersion(prisma),
+    listRecentRuns(prisma, { last: options.lastRuns }),
+    findLatestAppliedRun(prisma),
     prisma.file.groupBy({ by: ["status"], _count: { _all: true }, orderBy: { status: "asc" } }),
-    prisma.file.count({
-      where: {
-        status: "active",
-        expiresAt: { gt: now, lte: new Date(now.getTime() + options.expiringWithinMs) },
-      },
-    }),
-    readOutboxBacklog(pool, now),
+    countFilesExpiringWithin(prisma, [options.expiringWithinMs]),
+    readOutboxBacklog(prisma, options.now),
   ]);
   return {
-    now,
+    now: options.now,
     readiness,
     schema,
     lastRuns: recent.runs,
     lastSuccess,
     filesByStatus: byStatus.map((g) => ({ status: g.status, count: g._count._all })),
-    expiring: { withinMs: options.expiringWithinMs, count: expiring },
+    expiring: { withinMs: options.expiringWithinMs, count: expiring[0]?.count ?? 0 },
     sinks,
   };
 }
 
 /** Prisma's own bookkeeping table has no model: one tagged query. */
-async function readSchemaVersion(database: Database): Promise<MirrorStatus["schema"]> {
-  const rows = await database.prisma.$queryRaw<{ latest: string | null; applied: number }[]>`
+async function readSchemaVersion(db: Db): Promise<MirrorStatus["schema"]> {
+  const rows = await db.$queryRaw<{ latest: string | null; applied: number }[]>`
     SELECT max(migration_name) AS latest, count(*)::int AS applied
       FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
   return { latestMigration: rows[0]?.latest ?? null, applied: rows[0]?.applied ?? 0 };

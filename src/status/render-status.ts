@@ -80,7 +80,6 @@ export function renderStatusJson(status: MirrorStatus, context: StatusContext): 
         ? null
         : {
             id: status.lastSuccess.id,
-            status: status.lastSuccess.status,
             started_at: status.lastSuccess.startedAt.toISOString(),
           },
     next_fires: Object.fromEntries(

@@ -35,6 +35,8 @@ export async function findMissingFiles(
  * last seen time, the start of the previous applied run (the last listing that included it).
  */
 export async function recordMisses(client: pg.ClientBase, run: RunContext): Promise<void> {
+  // Phase 2 of issue 15: this subquery is "the latest applied run other than this one"; it
+  // should become findLatestAppliedRun (src/db/tables/sync-runs.ts) when the apply moves to Prisma.
   await client.query(
     `UPDATE files f
         SET missed_runs = m.misses,

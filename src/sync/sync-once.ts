@@ -2,16 +2,12 @@ import type pg from "pg";
 import { AppError, coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { FileListing } from "../novita/index.js";
-import { applyChangedFiles, insertNewFiles, resetSeenMissedFiles } from "./apply-listed-files.js";
-import { disappearFiles, findMissingFiles, recordMisses } from "./apply-missing-files.js";
-import { planDisappearances } from "./plan-disappearances.js";
+import { applyListing } from "./apply-listing.js";
 import { releaseSyncLock, tryTakeSyncLock } from "./run-lock.js";
-import { stageListing } from "./stage-listing.js";
 import {
   closeAbandonedRuns,
   emptyCounts,
   failRun,
-  finishRun,
   openRun,
   type RunCounts,
   recordSkippedRun,
@@ -80,7 +76,7 @@ export async function syncOnce(
           log.warn({ abandoned }, "closed runs left running by a process that died");
         const listing = await deps.listFiles();
         invalid = listing.invalid.length;
-        const { status, counts } = await applyListing(client, deps, listing, {
+        const { status, counts } = await applyListing(client, deps.settings, listing, {
           runId: run.id,
           at: run.startedAt,
           force: options.force ?? false,
@@ -131,88 +127,6 @@ export async function syncOnce(
     // A broken connection is destroyed rather than returned to the pool (its lock dies with it).
     client.release(clientBroken ? true : undefined);
   }
-}
-
-async function applyListing(
-  client: pg.PoolClient,
-  deps: SyncDependencies,
-  listing: FileListing,
-  run: { runId: number; at: Date; force: boolean; log: Logger },
-): Promise<{ status: "succeeded" | "guarded"; counts: RunCounts }> {
-  const { settings } = deps;
-  await client.query("BEGIN");
-  try {
-    const { rows } = await client.query<{ empty: boolean }>(
-      "SELECT NOT EXISTS (SELECT 1 FROM files) AS empty",
-    );
-    const bootstrap = rows[0]!.empty;
-    await stageListing(client, listing.files, listing.invalidIds);
-    const missingCounts = await findMissingFiles(
-      client,
-      settings.disappearanceConfirmations,
-      settings.guardConfirmations,
-    );
-    const created = await insertNewFiles(
-      client,
-      run,
-      !bootstrap || settings.emitCreatedOnBootstrap,
-    );
-    const { updated, reappeared } = await applyChangedFiles(client, run);
-    await resetSeenMissedFiles(client, run);
-    await recordMisses(client, run);
-    const plan = planDisappearances(missingCounts, settings, run.force);
-    const disappeared = await disappearFiles(client, run, plan.acceptFromMisses);
-    const counts: RunCounts = {
-      filesSeen: listing.files.length,
-      created,
-      updated,
-      disappeared,
-      reappeared,
-      invalid: listing.invalid.length,
-      guarded: plan.held,
-    };
-    if (bootstrap && !settings.emitCreatedOnBootstrap) {
-      await writeRunEvent(client, run, "sync.bootstrapped", {
-        files_seen: counts.filesSeen,
-        created: counts.created,
-        invalid: counts.invalid,
-      });
-    }
-    if (plan.guarded) {
-      const data = {
-        would_disappear: missingCounts.candidates,
-        held_back: plan.held,
-        threshold: plan.threshold,
-        active_files: missingCounts.activeFiles,
-        guard_confirmations: settings.guardConfirmations,
-      };
-      await writeRunEvent(client, run, "sync.guarded", data);
-      run.log.warn(
-        data,
-        `mass-disappearance guard: ${missingCounts.candidates} files would disappear (more than ${plan.threshold}); ` +
-          `held back ${plan.held}. They disappear once missing for ${settings.guardConfirmations} runs, or run \`sync --force\``,
-      );
-    }
-    const status = plan.guarded ? "guarded" : "succeeded";
-    await finishRun(client, run.runId, status, counts);
-    await client.query("COMMIT");
-    return { status, counts };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  }
-}
-
-async function writeRunEvent(
-  client: pg.ClientBase,
-  run: { runId: number; at: Date },
-  type: "sync.bootstrapped" | "sync.guarded",
-  data: object,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO events (type, file_id, occurred_at, data, sync_run_id) VALUES ($1, NULL, $2, $3, $4)`,
-    [type, run.at, JSON.stringify({ run_id: run.runId, ...data }), run.runId],
-  );
 }
 
 /** Errors that mean the session itself is gone, so its lock and transaction are gone too. */

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type pg from "pg";
+import type { Db } from "../db/prisma.js";
 import type { Logger } from "../logging/logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
@@ -11,12 +11,12 @@ import { checkReadiness } from "./readiness.js";
 export async function startHttpServer(options: {
   port: number;
   host?: string;
-  pool: pg.Pool;
+  db: Db;
   metrics: WorkerMetrics;
   staleAfterMs: number;
   logger: Logger;
 }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const { pool, metrics, logger } = options;
+  const { db, metrics, logger } = options;
   const server = createServer((req, res) => {
     const send = (status: number, body: string, type = "application/json") => {
       res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
@@ -27,7 +27,7 @@ export async function startHttpServer(options: {
       return send(405, '{"error":"method not allowed"}');
     if (path === "/healthz") return send(200, '{"status":"ok"}');
     if (path === "/readyz") {
-      checkReadiness(pool, options.staleAfterMs).then(
+      checkReadiness(db, options.staleAfterMs).then(
         (readiness) => send(readiness.ready ? 200 : 503, JSON.stringify(readiness)),
         (error: unknown) => send(503, JSON.stringify({ ready: false, error: String(error) })),
       );

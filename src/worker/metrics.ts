@@ -1,5 +1,13 @@
-import type pg from "pg";
 import client from "prom-client";
+import { readDatabaseClock } from "../db/clock.js";
+import type { Db } from "../db/prisma.js";
+import {
+  countDeliveriesBySinkAndStatus,
+  readPendingDeliveries,
+} from "../db/tables/event-deliveries.js";
+import { countEventsByType } from "../db/tables/events.js";
+import { countFilesByStatusAndPurpose, countFilesExpiringWithin } from "../db/tables/files.js";
+import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
 import type { DeliveryReport } from "../events/index.js";
 import type { SyncOutcome } from "../sync/sync-once.js";
 
@@ -15,7 +23,7 @@ export interface WorkerMetrics {
  * the database at scrape time for what is true across replicas and restarts (files, events,
  * deliveries, backlog, last success, expiring files).
  */
-export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): WorkerMetrics {
+export function makeWorkerMetrics(db: Db, expiryWindowsMs: number[]): WorkerMetrics {
   const registry = new client.Registry();
   // The standard process_* and nodejs_* names, as Prometheus users and dashboards expect them.
   client.collectDefaultMetrics({ register: registry });
@@ -53,12 +61,13 @@ export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): Wor
   });
   for (const status of ["succeeded", "failed", "guarded", "skipped"]) runs.inc({ status }, 0);
 
-  const gauge = (
+  /** A gauge read from the database at scrape time; empty while the database is down. */
+  const gauge = <Row>(
     name: string,
     help: string,
     labelNames: string[],
-    sql: string,
-    params: unknown[] = [],
+    read: () => Promise<Row[]>,
+    toSample: (row: Row) => { labels: Record<string, string | number>; value: number },
   ) =>
     new client.Gauge({
       name,
@@ -68,13 +77,10 @@ export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): Wor
       async collect() {
         this.reset();
         // With the database down the gauge is left empty (see novita_file_sync_database_up).
-        const rows = await pool.query(sql, params).then(
-          (r) => r.rows,
-          () => [],
-        );
+        const rows = await read().catch(() => []);
         for (const row of rows) {
-          const labels = Object.fromEntries(labelNames.map((l) => [l, String(row[l])]));
-          this.set(labels, Number(row.value ?? 0));
+          const { labels, value } = toSample(row);
+          this.set(labels, value);
         }
       },
     });
@@ -84,7 +90,7 @@ export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): Wor
     registers: [registry],
     async collect() {
       this.set(
-        await pool.query("SELECT 1").then(
+        await readDatabaseClock(db).then(
           () => 1,
           () => 0,
         ),
@@ -95,49 +101,50 @@ export function makeWorkerMetrics(pool: pg.Pool, expiryWindowsMs: number[]): Wor
     "novita_file_sync_files",
     "Files in the mirror by status and purpose.",
     ["status", "purpose"],
-    "SELECT status, purpose, count(*) AS value FROM files GROUP BY status, purpose",
+    () => countFilesByStatusAndPurpose(db),
+    (g) => ({ labels: { status: g.status, purpose: g.purpose }, value: g.count }),
   );
   gauge(
     "novita_file_sync_events",
     "Events in the outbox by type.",
     ["type"],
-    "SELECT type, count(*) AS value FROM events GROUP BY type",
+    () => countEventsByType(db),
+    (g) => ({ labels: { type: g.type }, value: g.count }),
   );
   gauge(
     "novita_file_sync_deliveries",
     "Event deliveries by sink and outcome (pending, delivered, dead).",
     ["sink", "status"],
-    "SELECT sink, status, count(*) AS value FROM event_deliveries GROUP BY sink, status",
+    () => countDeliveriesBySinkAndStatus(db),
+    (g) => ({ labels: { sink: g.sink, status: g.status }, value: g.count }),
   );
   gauge(
     "novita_file_sync_outbox_backlog",
     "Deliveries not yet delivered (pending).",
     [],
-    "SELECT count(*) AS value FROM event_deliveries WHERE status = 'pending'",
+    async () => [await readPendingDeliveries(db)],
+    (p) => ({ labels: {}, value: p.pending }),
   );
   gauge(
     "novita_file_sync_outbox_oldest_pending_age_seconds",
     "Age of the oldest pending delivery's event.",
     [],
-    `SELECT coalesce(extract(epoch FROM now() - min(e.occurred_at)), 0) AS value
-       FROM event_deliveries d JOIN events e ON e.id = d.event_id WHERE d.status = 'pending'`,
+    async () => [await readPendingDeliveries(db)],
+    (p) => ({ labels: {}, value: p.oldestEventAgeSeconds }),
   );
   gauge(
     "novita_file_sync_last_success_timestamp_seconds",
     "Start time of the last successful (or guarded) sync run, as a Unix time; 0 if none.",
     [],
-    `SELECT coalesce(extract(epoch FROM max(started_at)), 0) AS value
-       FROM sync_runs WHERE status IN ('succeeded', 'guarded')`,
+    async () => [await findLatestAppliedRun(db)],
+    (run) => ({ labels: {}, value: run === null ? 0 : run.startedAt.getTime() / 1000 }),
   );
   gauge(
     "novita_file_sync_files_expiring",
     "Active files that expire within each warning window.",
     ["window_seconds"],
-    `SELECT w / 1000 AS window_seconds,
-            (SELECT count(*) FROM files WHERE status = 'active' AND expires_at > now()
-                AND expires_at <= now() + w * interval '1 millisecond') AS value
-       FROM unnest($1::bigint[]) AS w`,
-    [expiryWindowsMs],
+    () => countFilesExpiringWithin(db, expiryWindowsMs),
+    (w) => ({ labels: { window_seconds: w.windowMs / 1000 }, value: w.count }),
   );
 
   return {

@@ -1,5 +1,7 @@
-import type pg from "pg";
+import { readDatabaseClock } from "../db/clock.js";
 import { pendingMigrations } from "../db/migrate.js";
+import type { Db } from "../db/prisma.js";
+import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
 
 export interface Readiness {
   ready: boolean;
@@ -20,7 +22,7 @@ export interface Readiness {
  * guarded) sync is younger than SYNC_STALE_AFTER. Each check is bounded by `timeoutMs`.
  */
 export async function checkReadiness(
-  pool: pg.Pool,
+  db: Db,
   staleAfterMs: number,
   timeoutMs = 3_000,
 ): Promise<Readiness> {
@@ -35,12 +37,14 @@ export async function checkReadiness(
   });
   try {
     return await withTimeout(timeoutMs, async () => {
-      const pending = await pendingMigrations(async (sql) => (await pool.query(sql)).rows);
-      const { rows } = await pool.query<{ at: Date | null; age: number | null }>(
-        `SELECT max(started_at) AS at, extract(epoch FROM now() - max(started_at))::float8 AS age
-           FROM sync_runs WHERE status IN ('succeeded', 'guarded')`,
-      );
-      const { at, age } = rows[0]!;
+      const [pending, latest, now] = await Promise.all([
+        pendingMigrations(db),
+        findLatestAppliedRun(db),
+        readDatabaseClock(db),
+      ]);
+      const at = latest?.startedAt ?? null;
+      // The age by the database's clock, as the runs' start times are.
+      const age = at === null ? null : (now.getTime() - at.getTime()) / 1000;
       const fresh = age !== null && age <= staleAfterSeconds;
       return {
         ready: pending.length === 0 && fresh,

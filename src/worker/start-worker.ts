@@ -1,6 +1,7 @@
 import { type ScheduledTask, schedule, setRunCoordinator, validate } from "node-cron";
 import type { Config } from "../config/config.js";
 import type { Database } from "../db/open-database.js";
+import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { makeSyncDependencies } from "../sync/make-sync-dependencies.js";
@@ -48,7 +49,7 @@ export async function startWorker(
   }
   const { pool } = database;
   const abort = new AbortController();
-  const metrics = makeWorkerMetrics(pool, config.expiry.windowsMs);
+  const metrics = makeWorkerMetrics(database.prisma, config.expiry.windowsMs);
   const syncDeps = makeSyncDependencies(config, pool, logger, {
     onRequest: (info) => metrics.recordApiRequest(info),
     signal: abort.signal,
@@ -58,7 +59,7 @@ export async function startWorker(
   const http = await startHttpServer({
     port: config.httpPort,
     host: config.httpHost,
-    pool,
+    db: database.prisma,
     metrics,
     staleAfterMs: config.sync.staleAfterMs,
     logger,
@@ -148,12 +149,11 @@ export async function startWorker(
 
 async function decideStartup(config: Config, database: Database, logger: Logger) {
   try {
-    const lastRun = await database.prisma.syncRun.aggregate({
-      _max: { startedAt: true },
-      where: { status: { not: "skipped" } },
-    });
+    // A run that failed or was abandoned took no listing in: a fire it belonged to still counts
+    // as missed, so the worker catches up.
+    const latest = await findLatestAppliedRun(database.prisma);
     const trigger = decideStartupTrigger({
-      lastRunStartedAt: lastRun._max.startedAt,
+      lastRunStartedAt: latest?.startedAt ?? null,
       previousFireAt: previousFire(config.sync.schedule, config.sync.timezone, new Date()),
       syncOnStart: config.sync.onStart,
     });

@@ -9,7 +9,7 @@ import type { WorkerHooks } from "./start-worker.js";
 /** The expiry scan and the event dispatcher, wired from configuration. */
 export function makeWorkerHooks(config: Config, database: Database, logger: Logger): WorkerHooks {
   const scan = makeScheduledExpiryScan({
-    pool: database.pool,
+    db: database.prisma,
     windowsMs: config.expiry.windowsMs,
     logger,
   });
@@ -26,7 +26,8 @@ export function makeWorkerHooks(config: Config, database: Database, logger: Logg
         return [];
       }
       const dispatcher = await startDispatcher({
-        pool: database.pool,
+        prisma: database.prisma,
+        listenPool: database.pool,
         sinks,
         envelope: { source: config.events.source, typePrefix: config.events.typePrefix },
         logger,

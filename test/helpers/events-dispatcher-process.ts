@@ -3,15 +3,18 @@
 // Prints "ready" once it listens; stops gracefully on SIGTERM.
 import { loadConfig } from "../../src/config/config.js";
 import { makePool } from "../../src/db/pool.js";
-import { buildSinks } from "../../src/events/build-sinks.js";
-import { startDispatcher } from "../../src/events/start-dispatcher.js";
+import { makePrisma } from "../../src/db/prisma.js";
+import { startDispatcher } from "../../src/events/dispatcher.js";
+import { buildSinks } from "../../src/events/sinks.js";
 import { makeLogger } from "../../src/logging/logger.js";
 
 const config = loadConfig();
 const logger = makeLogger({ level: config.logLevel, pretty: false });
 const pool = makePool({ ...config.database, url: config.database.url as string, logger });
+const prisma = makePrisma(pool);
 const dispatcher = await startDispatcher({
-  pool,
+  prisma,
+  listenPool: pool,
   sinks: buildSinks(config.events, logger),
   envelope: { source: config.events.source, typePrefix: config.events.typePrefix },
   logger,
@@ -21,5 +24,8 @@ const dispatcher = await startDispatcher({
 });
 process.stdout.write("ready\n");
 process.once("SIGTERM", () => {
-  void dispatcher.stop().then(() => pool.end());
+  void dispatcher
+    .stop()
+    .then(() => prisma.$disconnect())
+    .then(() => pool.end());
 });

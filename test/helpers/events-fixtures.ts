@@ -1,10 +1,10 @@
 import { afterEach, beforeAll } from "vitest";
-import type { DispatcherOptions } from "../../src/events/dispatcher-options.js";
-import type { EventSink } from "../../src/events/event-sink.js";
-import { registerSinks } from "../../src/events/register-sinks.js";
-import { type DispatchSummary, runDispatcherOnce } from "../../src/events/run-dispatcher-once.js";
+import { registerSinks } from "../../src/db/tables/event-sinks.js";
+import type { DispatcherOptions } from "../../src/events/dispatcher.js";
+import type { EventSink } from "../../src/events/sinks.js";
 import { makeWebhookSink } from "../../src/events/webhook-sink.js";
 import { silentLogger } from "../../src/logging/logger.js";
+import { type DispatchSummary, runDispatcherOnce } from "./run-dispatcher-once.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
 
@@ -91,7 +91,7 @@ export function dispatcherOptions(
   overrides: Partial<DispatcherOptions> = {},
 ): DispatcherOptions {
   return {
-    pool: db.pool,
+    prisma: db.prisma,
     sinks,
     envelope: testEnvelope,
     logger: silentLogger,
@@ -103,7 +103,7 @@ export function dispatcherOptions(
 /** Registers the sinks, as a dispatcher does when it starts (before events are written). */
 export async function registerTestSinks(db: TestDatabase, sinks: EventSink[]): Promise<void> {
   await registerSinks(
-    db.pool,
+    db.prisma,
     sinks.map((s) => s.name),
     new Date(),
   );

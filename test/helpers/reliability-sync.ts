@@ -1,8 +1,9 @@
 import type pg from "pg";
-import { silentLogger } from "../../src/logging/logger.js";
+import { type Logger, silentLogger } from "../../src/logging/logger.js";
 import { makeNovitaClient, type NovitaClientOptions } from "../../src/novita/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
 import type { SyncSettings } from "../../src/sync/sync-settings.js";
+import { fastBackoffSleep } from "./fast-backoff-sleep.js";
 import { defaultSyncSettings, type SyncScenario, testApiKey } from "./sync-scenario.js";
 
 export interface SyncWithOptions {
@@ -11,6 +12,8 @@ export interface SyncWithOptions {
   client?: Partial<Omit<NovitaClientOptions, "baseUrl" | "apiKey" | "logger">>;
   settings?: Partial<SyncSettings>;
   force?: boolean;
+  /** Where the run logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /**
@@ -21,17 +24,17 @@ export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promis
   const client = makeNovitaClient({
     baseUrl: s.simulator.baseUrl,
     apiKey: testApiKey,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     timeoutMs: 5_000,
     retries: 0,
-    retryDelayScale: 0.01,
+    sleep: fastBackoffSleep,
     ...options.client,
   });
   return syncOnce(
     {
       pool: options.pool ?? s.db.pool,
       listFiles: () => client.listFiles(),
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       settings: { ...defaultSyncSettings, ...options.settings },
     },
     { trigger: "manual", force: options.force ?? false },

@@ -11,6 +11,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../../src/simulator/simulator-server.js";
+import { fastBackoffSleep } from "./fast-backoff-sleep.js";
 
 /** The key the simulator accepts; a recognisable canary for leak checks. */
 export const testApiKey = "sk-canary-7Qx9-ZZTOPSECRET-4e1b";
@@ -46,7 +47,7 @@ export function testClient(
     retries: 3,
     maxResponseBytes: 256 * 1024 * 1024,
     maxPages: 100,
-    retryDelayScale: 0.01,
+    sleep: fastBackoffSleep,
     maxRetryAfterMs: 2_000,
     logger: silentLogger,
     ...overrides,

@@ -4,6 +4,7 @@ import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
 import type { SyncSettings } from "../../src/sync/sync-settings.js";
 import { closeAfterAll } from "./cleanup.js";
+import { fastBackoffSleep } from "./fast-backoff-sleep.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export const testApiKey = "sk-test-scenario-key";
@@ -43,7 +44,7 @@ export async function startSyncScenario(
     logger: silentLogger,
     timeoutMs: 2_000,
     retries: 1,
-    retryDelayScale: 0.01,
+    sleep: fastBackoffSleep,
   });
   return {
     db,

@@ -1,14 +1,17 @@
-import { configuredSinkNames } from "../../events/build-sinks.js";
+import { readOutboxBacklog } from "../../db/tables/event-deliveries.js";
+import { listEvents } from "../../db/tables/events.js";
 import {
   renderEventsJson,
   renderEventsTable,
   renderSinksJson,
   renderSinksTable,
 } from "../../events/format-events.js";
-import { listEvents } from "../../events/list-events.js";
-import { readOutboxBacklog } from "../../events/read-outbox-backlog.js";
-import { type RedeliverySelection, redeliverEvents } from "../../events/redeliver-events.js";
-import { retireSink } from "../../events/retire-sink.js";
+import {
+  type RedeliverySelection,
+  redeliverEvents,
+  retireSink,
+} from "../../events/operator-actions.js";
+import { configuredSinkNames } from "../../events/sinks.js";
 import { resolveSince, type Since } from "../../report/report-since.js";
 import type { CommandContext } from "../command-runner.js";
 import { UsageError } from "../describe-failure.js";
@@ -25,7 +28,7 @@ export async function listEventsAction(
     limit: options.limit,
   };
   const events = await withMigratedDatabase(context, (db) =>
-    listEvents(db.pool, {
+    listEvents(db.prisma, {
       limit: query.limit,
       ...(query.type === undefined ? {} : { type: query.type }),
       ...(query.since === undefined ? {} : { since: query.since }),
@@ -59,7 +62,7 @@ export async function redeliverAction(
         ? { since: resolveSince(options.since, now) }
         : { dead: true };
   const result = await withMigratedDatabase(context, (db) =>
-    redeliverEvents(db.pool, selection, {
+    redeliverEvents(db.prisma, selection, {
       now,
       sinks: configuredSinkNames(context.config.events),
       ...(options.sink === undefined ? {} : { sink: options.sink }),
@@ -78,7 +81,7 @@ export async function listSinksAction(
   options: { json?: boolean },
 ): Promise<number> {
   const now = new Date();
-  const sinks = await withMigratedDatabase(context, (db) => readOutboxBacklog(db.pool, now));
+  const sinks = await withMigratedDatabase(context, (db) => readOutboxBacklog(db.prisma, now));
   context.output.write(
     options.json === true ? renderSinksJson(sinks) : renderSinksTable(sinks, now),
   );
@@ -86,7 +89,9 @@ export async function listSinksAction(
 }
 
 export async function retireSinkAction(context: CommandContext, sink: string): Promise<number> {
-  const result = await withMigratedDatabase(context, (db) => retireSink(db.pool, sink, new Date()));
+  const result = await withMigratedDatabase(context, (db) =>
+    retireSink(db.prisma, sink, new Date()),
+  );
   if (!result.found) throw new UsageError(`No sink is registered as ${sink}; see \`events sinks\``);
   context.output.write(`retired ${sink}\n`);
   return exitCodes.ok;

@@ -27,7 +27,7 @@ export async function expiringReport(
 ): Promise<number> {
   const withinMs = options.within ?? context.config.expiry.windowsMs[0] ?? parseDuration("24h");
   const report = await withMigratedDatabase(context, (db) =>
-    listExpiringFiles(db.pool, { withinMs }),
+    listExpiringFiles(db.prisma, { withinMs }),
   );
   context.output.write(options.json ? renderExpiringJson(report) : renderExpiringTable(report));
   return exitCodes.ok;
@@ -39,7 +39,7 @@ export async function disappearedReport(
 ): Promise<number> {
   const since = resolveSince(options.since, new Date());
   const report = await withMigratedDatabase(context, (db) =>
-    listDisappearedFiles(db.pool, { since }),
+    listDisappearedFiles(db.prisma, { since }),
   );
   context.output.write(
     options.json ? renderDisappearedJson(report) : renderDisappearedTable(report),
@@ -52,7 +52,7 @@ export async function runsReport(
   options: JsonOption & { last: number },
 ): Promise<number> {
   const report = await withMigratedDatabase(context, (db) =>
-    listRecentRuns(db.pool, { last: options.last }),
+    listRecentRuns(db.prisma, { last: options.last }),
   );
   context.output.write(options.json ? renderRunsJson(report) : renderRunsTable(report));
   return exitCodes.ok;
@@ -64,7 +64,7 @@ export async function historyReport(
   fileId: string,
   options: JsonOption,
 ): Promise<number> {
-  const report = await withMigratedDatabase(context, (db) => getFileHistory(db.pool, fileId));
+  const report = await withMigratedDatabase(context, (db) => getFileHistory(db.prisma, fileId));
   if (options.json) context.output.write(renderHistoryJson(report));
   else if (report.file === null) process.stderr.write(renderHistoryTable(report));
   else context.output.write(renderHistoryTable(report));
@@ -76,7 +76,7 @@ export async function statsReport(
   options: JsonOption & { days: number },
 ): Promise<number> {
   const report = await withMigratedDatabase(context, (db) =>
-    listDailyStats(db.pool, { days: options.days }),
+    listDailyStats(db.prisma, { days: options.days }),
   );
   context.output.write(options.json ? renderStatsJson(report) : renderStatsTable(report));
   return exitCodes.ok;

@@ -29,7 +29,7 @@ export async function syncAction(
     });
     // After every sync, failed ones too: warnings come from the database alone.
     await makeScheduledExpiryScan({
-      pool: database.pool,
+      db: database.prisma,
       windowsMs: config.expiry.windowsMs,
       logger,
     })();

@@ -1,0 +1,61 @@
+import { AppError } from "../errors.js";
+import type { NovitaFile } from "../novita/index.js";
+import { isStorableText, metadataProblem } from "../novita/storable-values.js";
+import { stateColumns } from "./file-sql.js";
+
+/**
+ * A value the database would not take: SQLSTATE class 22 (data exception: bad encoding, bad
+ * JSON, out of range, a NOTIFY payload too long) or 54 (program limit exceeded: an index row too
+ * large, nesting too deep). Such an error comes from one file's values, not from the database
+ * being unwell, so the sync isolates the file instead of failing the run.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(22|54)[0-9A-Z]{3}$/.test(code);
+}
+
+/** The staged listing's columns, in COPY order (stage-listing.ts). */
+const stagedColumns = ["id", ...stateColumns] as const;
+
+/**
+ * The database's data error, naming the file and field when the error says where: COPY reports
+ * `COPY listing, line N[, column C]`, and line N is the Nth staged file.
+ */
+export function describeDataError(
+  error: Error,
+  staged: readonly NovitaFile[],
+): AppError<"database"> {
+  const where = (error as { where?: unknown }).where;
+  const at =
+    typeof where === "string" ? /COPY listing, line (\d+)(?:, column (\w+))?/.exec(where) : null;
+  const file = at === null ? undefined : staged[Number(at[1]) - 1];
+  const column = at?.[2] ?? (error as { column?: string }).column;
+  const field =
+    stagedColumns.find((c) => c === column) ??
+    (file === undefined ? undefined : unstorableField(file));
+  const naming =
+    file === undefined
+      ? ""
+      : ` (file ${quoteId(file.id)}${field === undefined ? "" : `, field ${field}`}, page ${file.page} item ${file.index})`;
+  return new AppError(
+    "database",
+    `the database refused a value${naming}: ${error.message}. Nothing of this run was applied; report the item and this message`,
+    { cause: error },
+  );
+}
+
+/**
+ * The field that makes a staged line unreadable. An encoding error names only the line: the
+ * database refuses it before splitting it into columns.
+ */
+function unstorableField(file: NovitaFile): string | undefined {
+  const text = (["id", "object", "filename", "purpose"] as const).find(
+    (field) => !isStorableText(file[field]),
+  );
+  return text ?? (metadataProblem(file.metadata) === null ? undefined : "metadata");
+}
+
+/** An id short enough for a message (ids may be up to 24 KiB). */
+export function quoteId(id: string): string {
+  return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
+}
