@@ -53,23 +53,15 @@ const unreachable = new Set([
 
 /** The PostgreSQL failures an operator fixes in the configuration or on the server. */
 function describeDatabaseError(error: Error, config: Config | undefined): string | undefined {
-  const found = findCause(error, (e) => {
-    const code = (e as { code?: unknown }).code;
-    return (
-      (typeof code === "string" &&
-        (unreachable.has(code) || /^(28|3D|42501|53300|57P03)/.test(code))) ||
-      /connection timeout|timeout expired|does not support SSL/i.test(e.message)
-    );
-  });
+  const found = findDatabaseFailure(error);
   if (found === undefined) return undefined;
-  const code = String((found as { code?: unknown }).code ?? "");
+  const { code, reason } = found;
   const where = databaseDescription(config);
   const variable = databaseVariable(config);
-  const reason = found.message;
   if (unreachable.has(code) || /timeout/i.test(reason)) {
     return `Cannot connect to ${where} (${reason}). Check ${variable}: is the server running, and are the host and port right?${config?.database.url === undefined ? "" : " Without DATABASE_URL the tool starts its own embedded PostgreSQL."}`;
   }
-  if (/does not support SSL/i.test(reason)) {
+  if (code === "TLS" || /SSL/i.test(reason)) {
     return `Cannot connect to ${where} (${reason}). Check ${variable}: drop sslmode from it, or set sslmode=disable.`;
   }
   if (code.startsWith("28")) {
@@ -85,6 +77,62 @@ function describeDatabaseError(error: Error, config: Config | undefined): string
     return `${where} has no free connection (${reason}). Lower DATABASE_POOL_SIZE or raise the server's max_connections.`;
   }
   return `${where} is not ready (${reason}). Try again in a moment.`;
+}
+
+interface DatabaseFailure {
+  /** A SQLSTATE, a socket error code, or `TLS`. */
+  code: string;
+  reason: string;
+}
+
+const databaseCodes = /^(28|3D000|42501|53300|57P03)/;
+
+/**
+ * The connection-level database failure behind an error, if there is one: from pg (an error with
+ * a SQLSTATE or socket `code`) or from Prisma (the driver adapter's error, under `meta`).
+ */
+function findDatabaseFailure(error: Error): DatabaseFailure | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (unreachable.has(code) || databaseCodes.test(code))) {
+      return { code, reason: e.message };
+    }
+    if (/connection timeout|timeout expired|does not support SSL/i.test(e.message)) {
+      return { code: "ETIMEDOUT", reason: e.message };
+    }
+    const adapter = (e as { meta?: { driverAdapterError?: { cause?: AdapterCause } } }).meta
+      ?.driverAdapterError?.cause;
+    if (adapter !== undefined) return fromAdapter(adapter);
+    e = e.cause;
+  }
+  return undefined;
+}
+
+interface AdapterCause {
+  kind?: string;
+  originalCode?: string;
+  originalMessage?: string;
+  host?: string;
+  port?: number;
+  reason?: string;
+}
+
+function fromAdapter(cause: AdapterCause): DatabaseFailure | undefined {
+  if (cause.originalCode !== undefined && databaseCodes.test(cause.originalCode)) {
+    return { code: cause.originalCode, reason: cause.originalMessage ?? cause.kind ?? "" };
+  }
+  switch (cause.kind) {
+    case "DatabaseNotReachable":
+      return { code: "ECONNREFUSED", reason: `no answer from ${cause.host}:${cause.port}` };
+    case "SocketTimeout":
+      return { code: "ETIMEDOUT", reason: "the connection timed out" };
+    case "ConnectionClosed":
+      return { code: "ECONNRESET", reason: "the server closed the connection" };
+    case "TlsConnectionError":
+      return { code: "TLS", reason: cause.reason ?? "TLS failed" };
+    default:
+      return undefined;
+  }
 }
 
 /** The database in use, as an operator can recognise it, without a password. */
@@ -117,12 +165,4 @@ export function withoutPassword(url: string): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function findCause(error: Error, match: (e: Error) => boolean): Error | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; depth++) {
-    if (match(e)) return e;
-    e = e.cause;
-  }
-  return undefined;
 }
