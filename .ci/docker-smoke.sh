@@ -31,6 +31,7 @@ cleanup() {
   local status=$?
   if [ "$status" -ne 0 ]; then
     for container in "$run_id-simulator" "$run_id-worker"; do
+      docker inspect "$container" >/dev/null 2>&1 || continue
       docker logs --tail 40 "$container" 2>&1 | sed "s/^/[$container] /" >&2 || true
     done
   fi
