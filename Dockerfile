@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # novita-file-sync: the worker (and the other CLI commands) in a container.
 #
 #   docker build -t novita-file-sync .
@@ -11,11 +9,15 @@
 # prisma/migrations, without the Prisma engine), so starting a container needs no network access
 # beyond the database and the Novita API.
 #
-# test/packaging-docker.test.ts replays the COPY and RUN steps of this file in a temporary
-# directory and runs the result, so a file or runtime dependency missing here fails the tests.
+# No `# syntax=` line: BuildKit's built-in frontend handles RUN --mount, and fetching a frontend
+# image would need a registry. CI builds this file on a real Docker engine and runs the image
+# (.ci/docker-smoke.sh); test/packaging-dockerfile.test.ts also replays its COPY and RUN steps in a
+# temporary directory, so a file or runtime dependency missing here fails the tests.
 
-# Node.js 24 is an LTS line (supported until April 2028).
-FROM node:24-slim AS build
+# Node.js 24 is an LTS line (supported until April 2028). NODE_IMAGE lets a build host without a
+# registry use a local Node 24 image instead (CI does).
+ARG NODE_IMAGE=node:24-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: nothing is downloaded at install time (no Prisma engines, no embedded
@@ -27,7 +29,7 @@ COPY src ./src
 # prisma generate (the client lands in src/generated, compiled into dist/generated) + tsc.
 RUN npm run build
 
-FROM node:24-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HTTP_PORT=8080
 WORKDIR /app
@@ -45,10 +47,11 @@ COPY --from=build /app/dist ./dist
 # The files stay owned by root: the process can read its code but not change it.
 USER node
 EXPOSE 8080
-# Liveness of the HTTP server (/readyz also checks the database and the last sync). There is no
-# curl in the slim image; Node's own fetch does the request.
+# Liveness: bin/healthcheck.js asks /healthz of the ports the main process listens on, so it is
+# right for the worker (HTTP_PORT), the simulator (--port) and the demo alike. There is no curl in
+# the slim image; Node's own fetch does the request.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "bin/healthcheck.js"]
 # Node runs as PID 1, without tini: the worker and the simulator install their own SIGTERM/SIGINT
 # handlers (a second signal exits at once) and start no child processes, so there are no zombies
 # to reap. For one-shot commands (`migrate`, `sync`) that do not handle signals, use

@@ -15,6 +15,13 @@ describe("the simulated Novita API", () => {
     expect(env.sim.requests).toBe(1);
   });
 
+  it("answers /healthz with 200 without a key, like the worker, for the image's HEALTHCHECK", async () => {
+    const response = await fetch(`${env.sim.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+    expect(env.sim.requests).toBe(0);
+  });
+
   it("answers 401 with an error body to a missing or wrong key", async () => {
     for (const key of [null, "sk-wrong"]) {
       const { status, body } = await api(env.sim, "GET", "/files", key);

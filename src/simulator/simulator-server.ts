@@ -90,7 +90,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
 function route(req: IncomingMessage, res: ServerResponse, state: SimulatorState): void {
   const url = new URL(req.url ?? "/", "http://simulator");
-  if (url.pathname.startsWith(`${apiPrefix}/`)) {
+  // Liveness, without a key, as the worker serves it: the image's HEALTHCHECK asks /healthz of
+  // every long-running command.
+  if (url.pathname === "/healthz") {
+    sendJson(res, 200, { status: "ok" });
+  } else if (url.pathname.startsWith(`${apiPrefix}/`)) {
     handleApi(req, res, url, state);
   } else if (url.pathname.startsWith(`${controlPrefix}/`)) {
     handleControl(req, res, url, state).catch((error: unknown) => {
