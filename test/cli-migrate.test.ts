@@ -1,9 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./helpers/free-port.js";
 import { runCliProcess } from "./helpers/run-cli.js";
+import { temporaryDirectory } from "./helpers/temporary-directory.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 
 // Each test starts CLI processes, which take seconds each on a loaded two-core machine.
@@ -20,7 +18,8 @@ describe("novita-file-sync migrate", () => {
     await db.query("UPDATE _prisma_migrations SET checksum = repeat('0', 64)");
     const edited = await runCliProcess(["migrate"], { DATABASE_URL: db.url });
     expect(edited.code).toBe(1);
-    expect(edited.stdout).toMatch(/prisma\/migrations\/\d+_init\/migration\.sql was edited/);
+    expect(edited.stdout).toBe("");
+    expect(edited.stderr).toMatch(/prisma\/migrations\/\d+_init\/migration\.sql was edited/);
   }, 60_000);
 
   it("exits 2 and names the variable when the configuration is invalid", async () => {
@@ -37,15 +36,15 @@ describe("novita-file-sync migrate", () => {
   }, 60_000);
 
   it("without DATABASE_URL starts the embedded PostgreSQL under DATA_DIR, migrates, stops it, and reuses the data next time", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "nfs-data-"));
+    const dataDir = temporaryDirectory("nfs-data-");
     const env = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()) };
     const first = await runCliProcess(["migrate"], env, { timeoutMs: 60_000 });
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("initialising the embedded PostgreSQL data directory");
+    expect(first.stderr).toContain("initialising the embedded PostgreSQL data directory");
     expect(first.stdout).toMatch(/applied \d+ migration\(s\)/);
     const second = await runCliProcess(["migrate"], env, { timeoutMs: 60_000 });
     expect(second.code).toBe(0);
-    expect(second.stdout).not.toContain("initialising");
+    expect(second.stderr).not.toContain("initialising");
     expect(second.stdout).toContain("database is up to date");
   }, 90_000);
 });

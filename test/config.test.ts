@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/config.js";
 import { formatDuration, parseDuration } from "../src/config/duration.js";
 import { ConfigError } from "../src/errors.js";
+import { temporaryDirectory } from "./helpers/temporary-directory.js";
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -41,7 +41,7 @@ describe("loadConfig", () => {
   });
 
   it("reads a secret from its _FILE variant and refuses both being set", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nfs-config-"));
+    const dir = temporaryDirectory("nfs-config-");
     writeFileSync(join(dir, "key"), "sk-from-file\n");
     expect(loadConfig({ NOVITA_API_KEY_FILE: join(dir, "key") }).novita.apiKey).toBe(
       "sk-from-file",
@@ -62,7 +62,7 @@ describe("loadConfig", () => {
       WEBHOOK_SECRET: "whsec_c2VjcmV0c2VjcmV0",
     });
     expect(config.secrets.sort()).toEqual(
-      ["hunter22", "sk-canary", "whsec_c2VjcmV0c2VjcmV0"].sort(),
+      ["hunter22", "sk-canary", "whsec_c2VjcmV0c2VjcmV0", "c2VjcmV0c2VjcmV0"].sort(),
     );
   });
 });

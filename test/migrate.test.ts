@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MigrationError, migrate, migrationsDir, readMigrationFiles } from "../src/db/migrate.js";
 import { silentLogger } from "../src/logging/logger.js";
+import { temporaryDirectory } from "./helpers/temporary-directory.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 
 const tables = (db: { query: (sql: string) => Promise<Record<string, unknown>[]> }) =>
@@ -55,7 +55,7 @@ describe("migrate", () => {
 
   it("refuses to run, naming the file, when an applied migration was edited", async () => {
     const db = await createTestDatabase({ migrated: false });
-    const dir = mkdtempSync(join(tmpdir(), "nfs-migrations-"));
+    const dir = temporaryDirectory("nfs-migrations-");
     cpSync(migrationsDir, dir, { recursive: true });
     await migrate(db.url, silentLogger, { dir });
     const [first] = await readMigrationFiles(dir);
@@ -68,7 +68,7 @@ describe("migrate", () => {
 
   it("records a failing migration as failed, applies nothing of it, and refuses until it is resolved", async () => {
     const db = await createTestDatabase({ migrated: false });
-    const dir = mkdtempSync(join(tmpdir(), "nfs-migrations-"));
+    const dir = temporaryDirectory("nfs-migrations-");
     cpSync(migrationsDir, dir, { recursive: true });
     cpSync(
       join(dir, (await readMigrationFiles(dir))[0]!.name),

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { freePort } from "./helpers/free-port.js";
 import { allTableText } from "./helpers/reliability-invariants.js";
 import { runtimeGrants, useTestRoles } from "./helpers/reliability-roles.js";
 import { runCliProcess } from "./helpers/run-cli.js";
+import { temporaryDirectory } from "./helpers/temporary-directory.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 import { waitFor } from "./helpers/wait-for.js";
 import { startWebhookReceiver } from "./helpers/webhook-receiver.js";
@@ -81,7 +81,7 @@ describe("reliability: secrets", () => {
   }, 90_000);
 
   it("refuses to start the worker, exit code 2, when a secret and its _FILE variant are both set", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nfs-reliability-"));
+    const dir = temporaryDirectory("nfs-reliability-");
     writeFileSync(join(dir, "key"), `${canaryKey}\n`);
     writeFileSync(join(dir, "url"), "postgresql://app:pw@127.0.0.1:1/x\n");
     const result = await runCliProcess(["worker"], {

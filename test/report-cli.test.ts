@@ -69,8 +69,19 @@ describe("novita-file-sync report <name>", () => {
 });
 
 describe("novita-file-sync report on a database that is not migrated yet", () => {
-  it("migrates first and prints nothing but the report on stdout", async () => {
+  it("does not migrate it: says so on stderr, names the command to run, exits 1", async () => {
     const db = await createTestDatabase({ migrated: false });
+    const result = await runReportCli(["runs", "--json"], db.url);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("is not set up for novita-file-sync");
+    expect(result.stderr).toContain("Run `novita-file-sync migrate` first");
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(await db.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'")).toEqual([]);
+  });
+
+  it("on a migrated database with nothing in it, prints the report alone on stdout", async () => {
+    const db = await createTestDatabase();
     const result = await runReportCli(["runs", "--json"], db.url);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ last: 20, runs: [] });

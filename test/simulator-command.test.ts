@@ -2,9 +2,12 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { startSimulator } from "../src/simulator/simulator-server.js";
+import { closeAfterAll } from "./helpers/cleanup.js";
+import { runCliProcess } from "./helpers/run-cli.js";
 import { testApiKey } from "./helpers/simulator-harness.js";
 
-const entry = fileURLToPath(new URL("./helpers/simulator-cli-entry.ts", import.meta.url));
+const entry = fileURLToPath(new URL("./helpers/cli-entry.ts", import.meta.url));
 
 describe("the simulator command", () => {
   it("serves generated files at the printed base URL and stops cleanly on SIGTERM", async () => {
@@ -49,5 +52,18 @@ describe("the simulator command", () => {
     const [code] = await once(child, "exit");
     expect(code).not.toBe(0);
     expect(stderr).toContain("--api-key");
+  });
+
+  it("on a port already in use says so in one line and exits 1", async () => {
+    const taken = closeAfterAll(await startSimulator({ apiKey: testApiKey }));
+    const port = new URL(taken.url).port;
+    const result = await runCliProcess(["simulator", "--port", port, "--files", "1"], {
+      NOVITA_API_KEY: testApiKey,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `Port ${port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one).\n`,
+    );
   });
 });

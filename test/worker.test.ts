@@ -46,6 +46,15 @@ describe("worker", () => {
     expect(
       Number(family("novita_file_sync_last_success_timestamp_seconds")!.metrics[0]!.value),
     ).toBeGreaterThan(0);
+    // prom-client's default metrics, under the names Prometheus users expect.
+    for (const name of [
+      "process_cpu_user_seconds_total",
+      "process_resident_memory_bytes",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_eventloop_lag_seconds",
+    ]) {
+      expect(family(name), name).toBeDefined();
+    }
     expect((await worker.get("/readyz")).status).toBe(200);
     expect(await worker.signal("SIGTERM")).toBe(0);
     expect(worker.output()).toContain("worker stopped");

@@ -1,61 +1,29 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { parseDuration } from "./duration.js";
+import {
+  bool,
+  cron,
+  duration,
+  durationList,
+  int,
+  list,
+  optionalText,
+  port,
+  postgresUrl,
+  ratio,
+  timezone,
+  url,
+} from "./env-schema.js";
+import { secretVariables } from "./secret-variables.js";
 
-/** Settings that may hold a secret: each also accepts `<NAME>_FILE`, a path to read it from. */
-export const secretVariables = [
-  "NOVITA_API_KEY",
-  "DATABASE_URL",
-  "MIGRATION_DATABASE_URL",
-  "WEBHOOK_SECRET",
-] as const;
-
-const int = (fallback: number, min = 0) =>
-  z.coerce.number().int(`expects a whole number`).min(min).default(fallback);
-const bool = (fallback: boolean) =>
-  z
-    .enum(["true", "false", "1", "0", "yes", "no"], { error: "expects true or false" })
-    .default(fallback ? "true" : "false")
-    .transform((v) => v === "true" || v === "1" || v === "yes");
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parseDuration(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    });
-const url = (protocols: RegExp, hint: string) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.test(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `expects ${hint}`);
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
-const list = (item: z.ZodType<string, string>) =>
-  optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v) => (v === undefined ? [] : v.split(/[,\s]+/).filter(Boolean)))
-      .pipe(z.array(item)),
-  );
-
-const postgresUrl = url(/^postgres(ql)?:$/, "a postgres:// or postgresql:// URL");
+export { secretVariables };
 
 const schema = z.object({
   NOVITA_API_KEY: optionalText,
-  NOVITA_BASE_URL: url(/^https?:$/, "an http(s) URL").default("https://api.novita.ai/openai/v1"),
+  NOVITA_BASE_URL: url(/^https?:$/, "an http(s) URL, e.g. https://api.novita.ai/openai/v1").default(
+    "https://api.novita.ai/openai/v1",
+  ),
   NOVITA_TIMEOUT_MS: int(30_000, 1),
   NOVITA_DEADLINE_MS: int(300_000, 1),
   NOVITA_RETRIES: int(5, 0),
@@ -65,7 +33,7 @@ const schema = z.object({
   DATABASE_URL: optionalText.pipe(postgresUrl.optional()),
   MIGRATION_DATABASE_URL: optionalText.pipe(postgresUrl.optional()),
   DATA_DIR: z.string().min(1).default("./.data"),
-  EMBEDDED_POSTGRES_PORT: int(54329, 1),
+  EMBEDDED_POSTGRES_PORT: port(54329, 1),
   DATABASE_POOL_SIZE: int(10, 1),
   DATABASE_CONNECT_TIMEOUT_MS: int(10_000, 1),
   DATABASE_STATEMENT_TIMEOUT_MS: int(300_000, 0),
@@ -76,48 +44,45 @@ const schema = z.object({
       error: "expects one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
-  HTTP_PORT: int(8080, 0),
+  LOG_FORMAT: optionalText.pipe(
+    z
+      .enum(["json", "pretty"], { error: "expects json or pretty (unset: pretty on a terminal)" })
+      .optional(),
+  ),
+  HTTP_PORT: port(8080, 0),
   HTTP_HOST: z.string().min(1).default("0.0.0.0"),
 
   DISAPPEARANCE_CONFIRMATIONS: int(1, 1),
   MASS_DISAPPEARANCE_MIN: int(10, 0),
-  MASS_DISAPPEARANCE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+  MASS_DISAPPEARANCE_RATIO: ratio(0.5),
   GUARD_CONFIRMATIONS: int(3, 1),
   EMIT_CREATED_ON_BOOTSTRAP: bool(false),
 
-  EXPIRY_WARNING_WINDOWS: z
-    .string()
-    .default("24h,1h")
-    .transform((text, ctx) => {
-      try {
-        const windows = text
-          .split(",")
-          .map((w) => w.trim())
-          .filter(Boolean)
-          .map(parseDuration);
-        return [...new Set(windows)].sort((a, b) => b - a);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  EXPIRY_SCAN_SCHEDULE: z.string().default("* * * * *"),
+  EXPIRY_WARNING_WINDOWS: durationList("24h,1h"),
+  EXPIRY_SCAN_SCHEDULE: cron("* * * * *"),
 
   EVENT_SOURCE: z.string().min(1).default("urn:novita-file-sync"),
   EVENT_TYPE_PREFIX: z
     .string()
     .regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, "expects a reverse-DNS name such as ai.novita.filesync")
     .default("ai.novita.filesync"),
-  WEBHOOK_URL: list(url(/^https?:$/, "http(s) URLs separated by commas")),
+  WEBHOOK_URL: list(
+    url(/^https?:$/, "http(s) URLs separated by commas, e.g. https://hooks.example.com/novita"),
+  ),
   WEBHOOK_SECRET: optionalText.pipe(
     z
       .string()
-      .regex(/^whsec_[A-Za-z0-9+/=]+$/, "expects a secret in whsec_<base64> form")
+      .regex(
+        /^whsec_[A-Za-z0-9+/=]+$/,
+        "expects a secret in whsec_<base64> form, e.g. whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
+      )
       .optional(),
   ),
   WEBHOOK_TIMEOUT_MS: int(10_000, 1),
   WEBHOOK_MAX_ATTEMPTS: int(8, 1),
-  NATS_URL: optionalText.pipe(url(/^(nats|tls|wss?):$/, "a nats:// URL").optional()),
+  NATS_URL: optionalText.pipe(
+    url(/^(nats|tls|wss?):$/, "a nats:// URL, e.g. nats://127.0.0.1:4222").optional(),
+  ),
   NATS_SUBJECT_PREFIX: z.string().min(1).default("novita.files"),
   NATS_STREAM: z
     .string()
@@ -127,8 +92,8 @@ const schema = z.object({
   DISPATCH_BATCH_SIZE: int(100, 1),
 
   SYNC_ON_START: bool(true),
-  SYNC_SCHEDULE: z.string().default("*/5 * * * *"),
-  SYNC_TIMEZONE: z.string().default("UTC"),
+  SYNC_SCHEDULE: cron("*/5 * * * *"),
+  SYNC_TIMEZONE: timezone("UTC"),
   SYNC_STALE_AFTER: duration("30m"),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
 });
@@ -159,6 +124,8 @@ export interface Config {
     idleInTransactionTimeoutMs: number;
   };
   logLevel: Env["LOG_LEVEL"];
+  /** Unset: pretty lines when stderr is a terminal, JSON lines otherwise. */
+  logFormat: "json" | "pretty" | undefined;
   httpPort: number;
   /** Address the health and metrics server binds (all interfaces by default, for containers). */
   httpHost: string;
@@ -219,15 +186,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${issue.path.join(".")}: ${issue.message}`);
     }
   }
-  if (problems.length > 0 || !parsed.success) {
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  if (
+    parsed.success &&
+    parsed.data.WEBHOOK_URL.length > 0 &&
+    parsed.data.WEBHOOK_SECRET === undefined
+  ) {
+    problems.push("WEBHOOK_SECRET: expects a whsec_ secret when WEBHOOK_URL is set");
   }
+  if (problems.length > 0 || !parsed.success) throw invalidConfiguration(problems);
   const e = parsed.data;
-  if (e.WEBHOOK_URL.length > 0 && e.WEBHOOK_SECRET === undefined) {
-    throw new ConfigError(
-      "Invalid configuration:\n  - WEBHOOK_SECRET: expects a whsec_ secret when WEBHOOK_URL is set",
-    );
-  }
   return {
     novita: {
       apiKey: e.NOVITA_API_KEY,
@@ -249,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
     sync: {
@@ -277,30 +245,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchSize: e.DISPATCH_BATCH_SIZE,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    secrets: [
-      e.NOVITA_API_KEY,
-      e.WEBHOOK_SECRET,
-      passwordOf(e.DATABASE_URL),
-      passwordOf(e.MIGRATION_DATABASE_URL),
-    ].filter((s): s is string => s !== undefined && s !== ""),
+    secrets: secretsInForce(e),
   };
 }
 
 /** For commands that call the API: the key must be there. */
 export function requireApiKey(config: Config): string {
   if (config.novita.apiKey === undefined) {
-    throw new ConfigError(
-      "Invalid configuration:\n  - NOVITA_API_KEY: required; set it (or NOVITA_API_KEY_FILE) to your Novita API key",
-    );
+    throw invalidConfiguration([
+      "NOVITA_API_KEY: required; set it (or NOVITA_API_KEY_FILE) to your Novita API key",
+    ]);
   }
   return config.novita.apiKey;
 }
 
-function passwordOf(databaseUrl: string | undefined): string | undefined {
-  if (databaseUrl === undefined) return undefined;
-  try {
-    return decodeURIComponent(new URL(databaseUrl).password) || undefined;
-  } catch {
-    return undefined;
+/** One error naming every problem, and where the settings are described. */
+function invalidConfiguration(problems: string[]): ConfigError {
+  return new ConfigError(
+    `Invalid configuration:\n  - ${problems.join("\n  - ")}\n` +
+      "(environment variables, or .env in the working directory; see Configuration in README.md)",
+  );
+}
+
+/** Each secret as it may be written: whole, and in the forms that appear inside other text. */
+function secretsInForce(e: Env): string[] {
+  const secrets = [e.NOVITA_API_KEY, e.WEBHOOK_SECRET, e.WEBHOOK_SECRET?.replace(/^whsec_/, "")];
+  for (const databaseUrl of [e.DATABASE_URL, e.MIGRATION_DATABASE_URL]) {
+    try {
+      const raw = databaseUrl === undefined ? "" : new URL(databaseUrl).password;
+      secrets.push(raw, decodeURIComponent(raw));
+    } catch {
+      // not a URL: refused by the schema before this point
+    }
   }
+  return [...new Set(secrets)].filter((s): s is string => s !== undefined && s !== "");
 }

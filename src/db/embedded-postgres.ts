@@ -6,7 +6,7 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { ConfigError } from "../errors.js";
+import { AppError, ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 
 const run = promisify(execFile);
@@ -71,7 +71,8 @@ export async function startEmbeddedPostgres(options: {
       await ensureDatabase(port);
       return { url, stop: async () => {} };
     }
-    throw new Error(
+    throw new AppError(
+      "embedded_postgres_start",
       `The embedded PostgreSQL did not start (data ${databaseDir}, port ${port}; see ${databaseDir}/server.log). ` +
         "Is the port taken? Set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use your own server.",
       { cause: error },

@@ -1,13 +1,6 @@
+import { eventTypes } from "../events/event-types.js";
+
 /** Every event type the worker emits, in the order the demo's script first shows them. */
-export const demoEventTypes = [
-  "sync.bootstrapped",
-  "file.created",
-  "file.expiring",
-  "file.updated",
-  "file.disappeared",
-  "file.reappeared",
-  "sync.guarded",
-  "file.expired",
-] as const;
+export const demoEventTypes = eventTypes;
 
 export type DemoEventType = (typeof demoEventTypes)[number];

@@ -1,11 +1,9 @@
 import { coerceError } from "../errors.js";
+import { scrubSecrets } from "../logging/scrub-secrets.js";
 
-const redacted = "[redacted]";
-
-/** Replaces every occurrence of `secret` in `text`. */
+/** Replaces `secret` in `text` wherever it stands as a whole token (see scrubSecrets). */
 export function redactSecret(text: string, secret: string): string {
-  if (secret.length === 0 || !text.includes(secret)) return text;
-  return text.split(secret).join(redacted);
+  return scrubSecrets(text, [secret]);
 }
 
 /**

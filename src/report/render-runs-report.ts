@@ -1,4 +1,5 @@
 import { formatDuration } from "../config/duration.js";
+import { oneLine } from "./format-one-line.js";
 import { formatTable, type TableColumn } from "./format-table.js";
 import { formatUtcTime } from "./format-utc-time.js";
 import type { RecentRunsReport, RunSummary } from "./list-recent-runs.js";
@@ -36,30 +37,29 @@ export function renderRunsTable(report: RecentRunsReport): string {
 export function renderRunsJson(report: RecentRunsReport): string {
   return `${JSON.stringify({
     last: report.last,
-    runs: report.runs.map((r) => ({
-      id: r.id,
-      trigger: r.trigger,
-      status: r.status,
-      outcome: r.outcome,
-      started_at: r.startedAt.toISOString(),
-      finished_at: r.finishedAt?.toISOString() ?? null,
-      duration_ms: r.durationMs,
-      files_seen: r.filesSeen,
-      created: r.created,
-      updated: r.updated,
-      disappeared: r.disappeared,
-      reappeared: r.reappeared,
-      invalid: r.invalid,
-      guarded: r.guarded,
-      error_code: r.errorCode,
-      error: r.error,
-      gap_since_previous_ms: r.gapMs,
-    })),
+    runs: report.runs.map(runJson),
   })}\n`;
 }
 
-/** Error messages may span lines; a table row may not. Long ones are cut. */
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+/** One run as the JSON outputs (`report runs`, `status`) write it. */
+export function runJson(r: RunSummary) {
+  return {
+    id: r.id,
+    trigger: r.trigger,
+    status: r.status,
+    outcome: r.outcome,
+    started_at: r.startedAt.toISOString(),
+    finished_at: r.finishedAt?.toISOString() ?? null,
+    duration_ms: r.durationMs,
+    files_seen: r.filesSeen,
+    created: r.created,
+    updated: r.updated,
+    disappeared: r.disappeared,
+    reappeared: r.reappeared,
+    invalid: r.invalid,
+    guarded: r.guarded,
+    error_code: r.errorCode,
+    error: r.error,
+    gap_since_previous_ms: r.gapMs,
+  };
 }

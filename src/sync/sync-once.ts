@@ -83,7 +83,15 @@ export async function syncOnce(
           log,
         });
         const durationMs = Math.round(performance.now() - started);
-        log.info({ status, ...counts, durationMs, requests: listing.requests }, `sync ${status}`);
+        const details = { status, ...counts, durationMs, requests: listing.requests };
+        const { filesSeen, ...changes } = counts;
+        if (status === "succeeded" && Object.values(changes).every((n) => n === 0)) {
+          // The common case, every few minutes: one short line; the counts at debug.
+          log.debug(details, "sync details");
+          log.info(`sync succeeded: nothing changed (${filesSeen} files, ${durationMs} ms)`);
+        } else {
+          log.info(details, `sync ${status}`);
+        }
         return { runId: run.id, status, counts, durationMs };
       } catch (thrown) {
         const error = coerceError(thrown);

@@ -25,7 +25,8 @@ export interface WorkerMetrics {
  */
 export function makeWorkerMetrics(db: Db, expiryWindowsMs: number[]): WorkerMetrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "novita_file_sync_process_" });
+  // The standard process_* and nodejs_* names, as Prometheus users and dashboards expect them.
+  client.collectDefaultMetrics({ register: registry });
   const runs = new client.Counter({
     name: "novita_file_sync_runs_total",
     help: "Sync runs by outcome, run by this process.",

@@ -41,7 +41,11 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   let text = "";
   const logs: Record<string, unknown>[] = [];
   let partial = "";
+  // Logs are JSON lines on stderr; stdout holds command output only.
   child.stdout!.on("data", (chunk: Buffer) => {
+    text += chunk;
+  });
+  child.stderr!.on("data", (chunk: Buffer) => {
     text += chunk;
     partial += chunk;
     const lines = partial.split("\n");
@@ -53,9 +57,6 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
         // not a log line
       }
     }
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    text += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const get = async (path: string) => {

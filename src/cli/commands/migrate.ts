@@ -1,32 +1,12 @@
 import type { Command } from "commander";
-import { migrate } from "../../db/migrate.js";
-import { resolveDatabaseUrls } from "../../db/open-database.js";
-import { runCommand } from "../run-command.js";
+import type { CommandRunner } from "../command-runner.js";
 
-export function registerMigrateCommand(program: Command): void {
+export function registerMigrateCommand(program: Command, runner: CommandRunner): void {
   program
     .command("migrate")
     .description(
       "Apply pending database migrations (without the Prisma engine). Uses MIGRATION_DATABASE_URL, " +
-        "else DATABASE_URL, else the embedded PostgreSQL under DATA_DIR.",
+        "else DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (created if missing).",
     )
-    .action(
-      runCommand(async ({ config, logger }) => {
-        const { migrationUrl, embedded } = await resolveDatabaseUrls(config, logger);
-        try {
-          const result = await migrate(migrationUrl, logger, {
-            connectTimeoutMs: config.database.connectTimeoutMs,
-          });
-          logger.info(
-            { applied: result.applied, alreadyApplied: result.alreadyApplied },
-            result.applied.length > 0
-              ? `applied ${result.applied.length} migration(s)`
-              : "database is up to date",
-          );
-          return 0;
-        } finally {
-          await embedded?.stop();
-        }
-      }),
-    );
+    .action(runner.configured(() => import("../actions/migrate.js").then((m) => m.migrateAction)));
 }

@@ -1,69 +1,74 @@
-import { type Command, InvalidArgumentError } from "commander";
-import { parseDuration } from "../../config/duration.js";
-import type { PrismaClient } from "../../db/prisma.js";
-import { listExpiringFiles } from "../../report/list-expiring-files.js";
-import { withReportDatabase } from "../../report/open-report-database.js";
-import { registerDisappearedReport } from "../../report/register-disappeared-report.js";
-import { registerHistoryReport } from "../../report/register-history-report.js";
-import { registerRunsReport } from "../../report/register-runs-report.js";
-import { registerStatsReport } from "../../report/register-stats-report.js";
-import { renderExpiringJson, renderExpiringTable } from "../../report/render-expiring-report.js";
-import { type CommandContext, exitCodes, runCommand } from "../run-command.js";
+import { type Command, Option } from "commander";
+import { parseSince } from "../../report/report-since.js";
+import type { CommandRunner, ConfiguredAction } from "../command-runner.js";
+import { parsePositiveCount, parsePositiveDuration } from "../option-parsers.js";
+
+const jsonHelp = "print one line of JSON for scripts (snake_case keys, raw numbers, ISO times)";
 
 /**
  * `report <name>`: read-only views of the mirror, a table for people or `--json` for scripts.
- * To add a report, write an `add...Report(report)` function like addExpiringReport below and call
- * it here; reportAction does the database and printing.
+ * Every report is registered here the same way; its action (cli/actions/report.ts) lists the
+ * rows with a src/report/list-* function and prints them with a src/report/render-* one.
  */
-export function registerReportCommand(program: Command): Command {
+export function registerReportCommand(program: Command, runner: CommandRunner): void {
   const report = program
     .command("report")
-    .description("Print a report from the mirror (reads the database only, never the Novita API)");
-  addExpiringReport(report);
-  registerDisappearedReport(report);
-  registerRunsReport(report);
-  registerHistoryReport(report);
-  registerStatsReport(report);
-  return report;
-}
+    .description(
+      "Print a report from the mirror (reads the database only, never the Novita API, and never migrates)",
+    );
+  // Commander passes the parsed arguments and options; each action declares their types.
+  const action = (name: keyof typeof import("../actions/report.js")) =>
+    runner.configured(
+      async () => (await import("../actions/report.js"))[name] as ConfiguredAction<unknown[]>,
+    );
 
-function addExpiringReport(report: Command): void {
   report
     .command("expiring")
     .description("Active files that expire within a window, soonest first")
     .option(
       "--within <duration>",
-      "how far ahead to look, e.g. 1h, 24h, 3d (default: the widest EXPIRY_WARNING_WINDOWS window)",
-      positiveDuration,
+      "how far ahead to look, e.g. 1h, 24h, 3d (default: the widest EXPIRY_WARNING_WINDOWS window, 24h)",
+      parsePositiveDuration,
     )
-    .option("--json", "print one line of JSON for scripts (raw numbers, ISO times)")
-    .action(
-      reportAction(async (pool, { config }, options: { within?: number; json?: boolean }) => {
-        const withinMs = options.within ?? config.expiry.windowsMs[0] ?? parseDuration("24h");
-        const expiring = await listExpiringFiles(pool, { withinMs });
-        return options.json ? renderExpiringJson(expiring) : renderExpiringTable(expiring);
-      }),
-    );
-}
+    .option("--json", jsonHelp)
+    .action(action("expiringReport"));
 
-/** Runs a report on the migrated database and prints what `render` returns to stdout. */
-function reportAction<Args extends unknown[]>(
-  render: (pool: PrismaClient, context: CommandContext, ...args: Args) => Promise<string>,
-): (...args: Args) => Promise<void> {
-  return runCommand(async (context, ...args: Args) => {
-    process.stdout.write(
-      await withReportDatabase(context, (pool) => render(pool, context, ...args)),
-    );
-    return exitCodes.ok;
-  });
-}
+  report
+    .command("disappeared")
+    .description(
+      "Files that disappeared from the listing (deleted or expired), latest first, including files that came back since",
+    )
+    .addOption(
+      new Option(
+        "--since <time>",
+        "a duration before now (24h, 7d) or an ISO 8601 time (2026-11-20T08:00:00Z)",
+      )
+        .argParser(parseSince)
+        .default(parseSince("24h"), "24h"),
+    )
+    .option("--json", jsonHelp)
+    .action(action("disappearedReport"));
 
-function positiveDuration(text: string): number {
-  try {
-    const ms = parseDuration(text);
-    if (ms > 0) return ms;
-  } catch {
-    // Reported below, in commander's words.
-  }
-  throw new InvalidArgumentError("expects a duration such as 30m, 6h or 2d");
+  report
+    .command("runs")
+    .description("The latest sync runs: outcome, counts, duration and the gap since the run before")
+    .option("--last <n>", "how many runs", parsePositiveCount, 20)
+    .option("--json", jsonHelp)
+    .action(action("runsReport"));
+
+  report
+    .command("history")
+    .description("Every version of one file: when it held, what changed, and why it ended")
+    .argument("<file-id>", "the Novita file id, e.g. file-abc123")
+    .option("--json", jsonHelp)
+    .action(action("historyReport"));
+
+  report
+    .command("stats")
+    .description(
+      "Per UTC day and purpose: files and bytes held at the end of the day, created, disappeared, expired",
+    )
+    .option("--days <n>", "how many days, today included", parsePositiveCount, 7)
+    .option("--json", jsonHelp)
+    .action(action("statsReport"));
 }

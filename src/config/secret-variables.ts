@@ -1,0 +1,7 @@
+/** Settings that may hold a secret: each also accepts `<NAME>_FILE`, a path to read it from. */
+export const secretVariables = [
+  "NOVITA_API_KEY",
+  "DATABASE_URL",
+  "MIGRATION_DATABASE_URL",
+  "WEBHOOK_SECRET",
+] as const;
