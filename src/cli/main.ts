@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerPruneCommand } from "./commands/prune.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerSimulatorCommand } from "./commands/simulator.js";
 import { registerSyncCommand } from "./commands/sync.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerReportCommand(program);
   registerEventsCommand(program);
+  registerPruneCommand(program);
   registerSimulatorCommand(program);
   registerDemoCommand(program);
   exitOverrideEverywhere(program);
