@@ -17,7 +17,9 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.query("TRUNCATE events, event_deliveries, event_sinks, sync_runs, event_totals, event_delivery_totals CASCADE");
+  await db.query(
+    "TRUNCATE events, event_deliveries, event_sinks, sync_runs, event_totals, event_delivery_totals CASCADE",
+  );
   await registerSinks(db, ["webhook:a", "nats:b"]);
 });
 
@@ -66,7 +68,9 @@ describe("outbox retention", () => {
   });
 
   it("refuses a retention below the minimum and names it", async () => {
-    await expect(prune({ eventRetentionMs: 2 * day })).rejects.toThrow(/EVENT_RETENTION.*minimum 8d/);
+    await expect(prune({ eventRetentionMs: 2 * day })).rejects.toThrow(
+      /EVENT_RETENTION.*minimum 8d/,
+    );
   });
 
   it("counts in a dry run exactly what the real run then deletes, and a second run deletes nothing", async () => {
@@ -78,8 +82,14 @@ describe("outbox retention", () => {
     const real = await prune();
     const again = await prune();
 
-    expect({ events: dry.events, deliveries: dry.deliveries }).toEqual({ events: 30, deliveries: 60 });
-    expect({ events: real.events, deliveries: real.deliveries }).toEqual({ events: 30, deliveries: 60 });
+    expect({ events: dry.events, deliveries: dry.deliveries }).toEqual({
+      events: 30,
+      deliveries: 60,
+    });
+    expect({ events: real.events, deliveries: real.deliveries }).toEqual({
+      events: 30,
+      deliveries: 60,
+    });
     expect({ events: again.events, deliveries: again.deliveries, runs: again.runs }).toEqual({
       events: 0,
       deliveries: 0,
