@@ -99,10 +99,12 @@ describe("outbox retention", () => {
 
   it("keeps the event and delivery counters when the rows they counted are pruned", async () => {
     await seedEvents(db, { count: 6, at: ago(31 * day), status: "delivered" });
-    const before = await db.query("SELECT * FROM event_totals ORDER BY type");
+    const totals = "SELECT type, sum(emitted)::int AS n FROM event_totals GROUP BY type";
+    expect(await db.query(totals)).toEqual([{ type: "file.updated", n: 6 }]);
     await prune();
     expect((await countOutbox(db)).events).toBe(0);
-    expect(await db.query("SELECT * FROM event_totals ORDER BY type")).toEqual(before);
+    expect(await db.query(totals)).toEqual([{ type: "file.updated", n: 6 }]);
+    // Compacted: one row per key.
     expect(
       await db.query("SELECT sink, status, reached::int FROM event_delivery_totals ORDER BY sink"),
     ).toEqual([

@@ -1,5 +1,6 @@
 import { readDatabaseClock } from "../db/clock.js";
 import type { PrismaClient } from "../db/prisma.js";
+import { compactTotals } from "../db/tables/event-totals.js";
 import {
   countPrunableEvents,
   type EventPruneCursor,
@@ -44,7 +45,7 @@ export interface PruneResult {
  * One retention pass: deletes settled outbox events (and their deliveries) older than
  * EVENT_RETENTION, then sync runs older than RUN_RETENTION, each in batches of short
  * transactions, so a pass stopped at any point leaves a consistent database and the next pass
- * carries on. file_versions is never touched. A second pass right after finds nothing to do.
+ * carries on. file_versions is never touched. Also compacts the metrics' totals tables. A second pass right after finds nothing to do.
  */
 export async function pruneOnce(options: PruneOptions): Promise<PruneResult> {
   checkEventRetention(options.eventRetentionMs, options.expiryWindowsMs);
@@ -74,6 +75,7 @@ export async function pruneOnce(options: PruneOptions): Promise<PruneResult> {
       result.runs += runs;
       if (runs < limit) break;
     }
+    await compactTotals(prisma);
   }
   const pruned: PruneResult = {
     dryRun: options.dryRun === true,

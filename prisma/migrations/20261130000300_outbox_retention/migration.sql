@@ -3,22 +3,29 @@
 -- as rows are written (the /metrics counters read them), and deleting a run finds the events that
 -- point at it through an index instead of scanning the outbox.
 
+-- Both totals tables are append-only: each writing statement adds its own rows, and the total is
+-- the sum. An upsert of one row per type would make every transaction that writes an event wait
+-- for any other uncommitted one that wrote the same type (the sync's apply holds its transaction
+-- open). Retention compacts the rows (src/db/tables/event-totals.ts), so a sum reads few rows.
+
 -- event_totals: events ever written, by type. Never decreases (pruning does not touch it).
 CREATE TABLE "event_totals" (
+    "id" BIGSERIAL NOT NULL,
     "type" TEXT NOT NULL,
-    "emitted" BIGINT NOT NULL DEFAULT 0,
+    "emitted" BIGINT NOT NULL,
 
-    CONSTRAINT "event_totals_pkey" PRIMARY KEY ("type")
+    CONSTRAINT "event_totals_pkey" PRIMARY KEY ("id")
 );
 
 -- event_delivery_totals: deliveries that reached `delivered` or `dead`, by sink. A redelivery
 -- that resets a dead delivery to pending and delivers it counts it again as delivered.
 CREATE TABLE "event_delivery_totals" (
+    "id" BIGSERIAL NOT NULL,
     "sink" TEXT NOT NULL,
     "status" TEXT NOT NULL,
-    "reached" BIGINT NOT NULL DEFAULT 0,
+    "reached" BIGINT NOT NULL,
 
-    CONSTRAINT "event_delivery_totals_pkey" PRIMARY KEY ("sink", "status")
+    CONSTRAINT "event_delivery_totals_pkey" PRIMARY KEY ("id")
 );
 
 INSERT INTO "event_totals" ("type", "emitted")
@@ -28,14 +35,12 @@ INSERT INTO "event_delivery_totals" ("sink", "status", "reached")
 SELECT "sink", "status", count(*) FROM "event_deliveries"
  WHERE "status" IN ('delivered', 'dead') GROUP BY "sink", "status";
 
--- Statement triggers: one upsert per type (or sink and status) per statement, in a fixed order so
--- that concurrent writers cannot deadlock on the totals rows.
+-- Statement triggers: one inserted row per type (or sink and status) per statement.
 CREATE FUNCTION "count_inserted_events"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "event_totals" ("type", "emitted")
-  SELECT "type", count(*) FROM "inserted_events" GROUP BY "type" ORDER BY "type"
-  ON CONFLICT ("type") DO UPDATE SET "emitted" = "event_totals"."emitted" + excluded."emitted";
+  SELECT "type", count(*) FROM "inserted_events" GROUP BY "type";
   RETURN NULL;
 END;
 $$;
@@ -51,9 +56,7 @@ BEGIN
   INSERT INTO "event_delivery_totals" ("sink", "status", "reached")
   SELECT "sink", "status", count(*) FROM "inserted_deliveries"
    WHERE "status" IN ('delivered', 'dead')
-   GROUP BY "sink", "status" ORDER BY "sink", "status"
-  ON CONFLICT ("sink", "status")
-  DO UPDATE SET "reached" = "event_delivery_totals"."reached" + excluded."reached";
+   GROUP BY "sink", "status";
   RETURN NULL;
 END;
 $$;
@@ -71,9 +74,7 @@ BEGIN
     FROM "new_deliveries" n
     JOIN "old_deliveries" o ON o."event_id" = n."event_id" AND o."sink" = n."sink"
    WHERE n."status" IN ('delivered', 'dead') AND o."status" <> n."status"
-   GROUP BY n."sink", n."status" ORDER BY n."sink", n."status"
-  ON CONFLICT ("sink", "status")
-  DO UPDATE SET "reached" = "event_delivery_totals"."reached" + excluded."reached";
+   GROUP BY n."sink", n."status";
   RETURN NULL;
 END;
 $$;
