@@ -5,6 +5,7 @@ import { type CommandRunner, makeCommandRunner } from "./command-runner.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerPruneCommand } from "./commands/prune.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerSimulatorCommand } from "./commands/simulator.js";
 import { registerStatusCommand } from "./commands/status.js";
@@ -33,6 +34,7 @@ export function buildProgram(runner: CommandRunner): Command {
     registerStatusCommand,
     registerReportCommand,
     registerEventsCommand,
+    registerPruneCommand,
     registerSimulatorCommand,
     registerDemoCommand,
   ]) {

@@ -96,6 +96,10 @@ const schema = z.object({
   SYNC_TIMEZONE: timezone("UTC"),
   SYNC_STALE_AFTER: duration("30m"),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+
+  EVENT_RETENTION: duration("30d"),
+  RUN_RETENTION: duration("90d"),
+  RETENTION_SCHEDULE: cron("17 * * * *"),
 });
 
 type Env = z.output<typeof schema>;
@@ -155,6 +159,8 @@ export interface Config {
     batchSize: number;
   };
   shutdownTimeoutMs: number;
+  /** What `prune` and the worker's RETENTION_SCHEDULE delete (see docs/reporting.md). */
+  retention: { eventRetentionMs: number; runRetentionMs: number; schedule: string };
   /** Every secret value in force, for scrubbing logs and errors. */
   secrets: string[];
 }
@@ -245,6 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchSize: e.DISPATCH_BATCH_SIZE,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    retention: {
+      eventRetentionMs: e.EVENT_RETENTION,
+      runRetentionMs: e.RUN_RETENTION,
+      schedule: e.RETENTION_SCHEDULE,
+    },
     secrets: secretsInForce(e),
   };
 }

@@ -2,10 +2,10 @@ import client from "prom-client";
 import { readDatabaseClock } from "../db/clock.js";
 import type { Db } from "../db/prisma.js";
 import {
-  countDeliveriesBySinkAndStatus,
+  countPendingDeliveriesBySink,
   readPendingDeliveries,
 } from "../db/tables/event-deliveries.js";
-import { countEventsByType } from "../db/tables/events.js";
+import { readDeliveryTotals, readEventTotals } from "../db/tables/event-totals.js";
 import { countFilesByStatusAndPurpose, countFilesExpiringWithin } from "../db/tables/files.js";
 import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
 import type { DeliveryReport } from "../events/index.js";
@@ -19,9 +19,11 @@ export interface WorkerMetrics {
 }
 
 /**
- * Prometheus metrics. Counters for what this process did (runs, API requests); gauges read from
- * the database at scrape time for what is true across replicas and restarts (files, events,
- * deliveries, backlog, last success, expiring files).
+ * Prometheus metrics. Counters for what this process did (runs, API requests); counters and
+ * gauges read from the database at scrape time for what is true across replicas and restarts.
+ * Every database read is bounded whatever the history: events and settled deliveries come from
+ * totals tables kept by triggers, pending deliveries through their partial index, files from
+ * the current state (retention prunes the outbox; a scrape must not grow with it).
  */
 export function makeWorkerMetrics(db: Db, expiryWindowsMs: number[]): WorkerMetrics {
   const registry = new client.Registry();
@@ -84,6 +86,24 @@ export function makeWorkerMetrics(db: Db, expiryWindowsMs: number[]): WorkerMetr
         }
       },
     });
+  /** A counter whose value is kept in the database (by triggers); empty while it is down. */
+  const databaseCounter = <Row extends { count: number }>(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: () => Promise<Row[]>,
+    toLabels: (row: Row) => Record<string, string>,
+  ) =>
+    new client.Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of await read().catch(() => [])) this.inc(toLabels(row), row.count);
+      },
+    });
   new client.Gauge({
     name: "novita_file_sync_database_up",
     help: "1 when the database answered this scrape, else 0.",
@@ -104,19 +124,26 @@ export function makeWorkerMetrics(db: Db, expiryWindowsMs: number[]): WorkerMetr
     () => countFilesByStatusAndPurpose(db),
     (g) => ({ labels: { status: g.status, purpose: g.purpose }, value: g.count }),
   );
-  gauge(
-    "novita_file_sync_events",
-    "Events in the outbox by type.",
+  databaseCounter(
+    "novita_file_sync_events_total",
+    "Events ever written to the outbox, by type (across replicas; retention does not lower it).",
     ["type"],
-    () => countEventsByType(db),
-    (g) => ({ labels: { type: g.type }, value: g.count }),
+    () => readEventTotals(db),
+    (t) => ({ type: t.type }),
+  );
+  databaseCounter(
+    "novita_file_sync_deliveries_total",
+    "Deliveries that reached an outcome, by sink and outcome (delivered, dead), across replicas.",
+    ["sink", "status"],
+    () => readDeliveryTotals(db),
+    (t) => ({ sink: t.sink, status: t.status }),
   );
   gauge(
     "novita_file_sync_deliveries",
-    "Event deliveries by sink and outcome (pending, delivered, dead).",
+    "Deliveries waiting to be made, by sink (status is always pending).",
     ["sink", "status"],
-    () => countDeliveriesBySinkAndStatus(db),
-    (g) => ({ labels: { sink: g.sink, status: g.status }, value: g.count }),
+    () => countPendingDeliveriesBySink(db),
+    (g) => ({ labels: { sink: g.sink, status: "pending" }, value: g.count }),
   );
   gauge(
     "novita_file_sync_outbox_backlog",

@@ -4,6 +4,7 @@ import type { Database } from "../db/open-database.js";
 import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
+import { checkEventRetention, makeScheduledPrune } from "../retention/index.js";
 import { makeSyncDependencies } from "../sync/make-sync-dependencies.js";
 import { startHttpServer } from "./http-server.js";
 import { makeWorkerMetrics, type WorkerMetrics } from "./metrics.js";
@@ -40,6 +41,7 @@ export async function startWorker(
   for (const [name, expression] of [
     ["SYNC_SCHEDULE", config.sync.schedule],
     ["EXPIRY_SCAN_SCHEDULE", config.expiry.scanSchedule],
+    ["RETENTION_SCHEDULE", config.retention.schedule],
   ] as const) {
     if (!validate(expression)) {
       throw new ConfigError(
@@ -47,6 +49,7 @@ export async function startWorker(
       );
     }
   }
+  checkEventRetention(config.retention.eventRetentionMs, config.expiry.windowsMs);
   const { pool } = database;
   const abort = new AbortController();
   const metrics = makeWorkerMetrics(database.prisma, config.expiry.windowsMs);
@@ -94,6 +97,22 @@ export async function startWorker(
       },
     ),
   ];
+  const prune = makeScheduledPrune({
+    prisma: database.prisma,
+    eventRetentionMs: config.retention.eventRetentionMs,
+    runRetentionMs: config.retention.runRetentionMs,
+    expiryWindowsMs: config.expiry.windowsMs,
+    logger,
+  });
+  tasks.push(
+    schedule(config.retention.schedule, async () => void (await prune()), {
+      name: "retention",
+      timezone: config.sync.timezone,
+      noOverlap: true,
+      distributed: true,
+      logger: cronLogger,
+    }),
+  );
   if (scan !== undefined) {
     tasks.push(
       schedule(

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /** What the expiry rules look at for one file. */
 export interface ExpiryFileFacts {
   /** Null: the file never expires, so nothing is ever due. */
@@ -73,12 +74,19 @@ export function decideDueExpiryEvents(input: ExpiryDecisionInput): DueExpiryEven
 
 /** `file.expiring:<file_id>:<window_ms>:<expires_at unix seconds>` */
 export function makeExpiringDedupeKey(fileId: string, windowMs: number, expiresAt: Date): string {
-  return `file.expiring:${fileId}:${windowMs}:${unixSeconds(expiresAt)}`;
+  return `file.expiring:${dedupeFileId(fileId)}:${windowMs}:${unixSeconds(expiresAt)}`;
 }
 
 /** `file.expired:<file_id>:<expires_at unix seconds>` */
 export function makeExpiredDedupeKey(fileId: string, expiresAt: Date): string {
-  return `file.expired:${fileId}:${unixSeconds(expiresAt)}`;
+  return `file.expired:${dedupeFileId(fileId)}:${unixSeconds(expiresAt)}`;
+}
+
+/** The id itself up to 1,024 bytes (UTF-8), else `sha256:<hex digest>`: a key stays bounded. */
+function dedupeFileId(fileId: string): string {
+  return Buffer.byteLength(fileId, "utf8") <= 1024
+    ? fileId
+    : `sha256:${createHash("sha256").update(fileId, "utf8").digest("hex")}`;
 }
 
 function unixSeconds(date: Date): number {

@@ -228,17 +228,6 @@ export async function readOutboxBacklog(db: Db, now: Date): Promise<SinkBacklog[
   });
 }
 
-/** Deliveries by sink and status (the deliveries gauge). */
-export async function countDeliveriesBySinkAndStatus(
-  db: Db,
-): Promise<{ sink: string; status: string; count: number }[]> {
-  const groups = await db.eventDelivery.groupBy({
-    by: ["sink", "status"],
-    _count: { _all: true },
-  });
-  return groups.map((g) => ({ sink: g.sink, status: g.status, count: g._count._all }));
-}
-
 /** Deliveries not yet made, and the age in seconds of the oldest one's event (0 when none). */
 export async function readPendingDeliveries(
   db: Db,
@@ -248,4 +237,16 @@ export async function readPendingDeliveries(
            coalesce(extract(epoch FROM now() - min(e.occurred_at)), 0)::float8 AS age
       FROM event_deliveries d JOIN events e ON e.id = d.event_id WHERE d.status = 'pending'`;
   return { pending: Number(row?.pending ?? 0), oldestEventAgeSeconds: row?.age ?? 0 };
+}
+
+/** Pending deliveries by sink: bounded by the backlog (read through the pending partial index). */
+export async function countPendingDeliveriesBySink(
+  db: Db,
+): Promise<{ sink: string; count: number }[]> {
+  const groups = await db.eventDelivery.groupBy({
+    by: ["sink"],
+    where: { status: "pending" },
+    _count: { _all: true },
+  });
+  return groups.map((g) => ({ sink: g.sink, count: g._count._all }));
 }

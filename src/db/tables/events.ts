@@ -1,5 +1,5 @@
 import type { OutboxEvent } from "../../events/cloud-event.js";
-import type { Db } from "../prisma.js";
+import { type Db, Prisma } from "../prisma.js";
 
 // events: the outbox. The sync writes its events inside its own transaction (src/sync/, issue 15
 // phase 2); the expiry scan's insert is here; listing for operators uses the model API.
@@ -61,11 +61,19 @@ export async function eventExists(db: Db, id: string): Promise<boolean> {
   return (await db.event.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
-/** Events in the outbox by type (the events gauge). */
-export async function countEventsByType(db: Db): Promise<{ type: string; count: number }[]> {
-  const groups = await db.event.groupBy({ by: ["type"], _count: { _all: true } });
-  return groups.map((g) => ({ type: g.type, count: g._count._all }));
-}
+/** Ids longer than this many UTF-8 bytes appear in dedupe keys as their SHA-256 digest. */
+export const dedupeIdMaxBytes = 1024;
+
+/**
+ * The file's part of an expiry dedupe key: the id itself when short (so keys written before
+ * this rule stay the same), else `sha256:<hex>`. A key sits in a unique btree index, whose
+ * entries cannot exceed 2,704 bytes: an id of up to 24,576 bytes would make the insert fail on
+ * every scan.
+ */
+const dedupeFileId = (
+  column: Prisma.Sql,
+) => Prisma.sql`CASE WHEN octet_length(${column}) <= ${Prisma.raw(String(dedupeIdMaxBytes))}
+      THEN ${column} ELSE 'sha256:' || encode(sha256(convert_to(${column}, 'UTF8')), 'hex') END`;
 
 export interface DueExpiryEventsParams {
   /** The scan's clock; null means the database's now(). */
@@ -97,7 +105,10 @@ export interface InsertedExpiryEvents {
  *
  * Exactly-once comes from events.dedupe_key being UNIQUE (`file.expiring:<file>:<window ms>:<expires_at
  * unix seconds>`, `file.expired:<file>:<expires_at unix seconds>`): replicas, retries and restarts
- * that race insert nothing twice. The NOT EXISTS before ON CONFLICT keeps the common case (already
+ * that race insert nothing twice. `<file>` is the id, or its digest when the id is long (see
+ * dedupeFileId); the check before the insert also matches the key as it was before digests
+ * (legacy_key), so an upgrade re-emits nothing. Retention never prunes an expiry event while it
+ * could come due again (src/retention/minimum-event-retention.ts). The NOT EXISTS before ON CONFLICT keeps the common case (already
  * emitted) from drawing a seq value on every scan; ON CONFLICT settles the races. Rows are
  * inserted in one fixed order so racing scans cannot deadlock each other.
  */
@@ -127,7 +138,8 @@ warnings AS (
     'file.expiring' AS type,
     t.id AS file_id,
     t.expires_at,
-    'file.expiring:' || t.id || ':' || t.window_ms || ':' || floor(extract(epoch FROM t.expires_at))::bigint AS dedupe_key,
+    'file.expiring:' || ${dedupeFileId(Prisma.raw("t.id"))} || ':' || t.window_ms || ':' || floor(extract(epoch FROM t.expires_at))::bigint AS dedupe_key,
+    'file.expiring:' || t.id || ':' || t.window_ms || ':' || floor(extract(epoch FROM t.expires_at))::bigint AS legacy_key,
     jsonb_build_object(
       'window', t.label,
       'window_ms', t.window_ms,
@@ -155,7 +167,8 @@ expirations AS (
     'file.expired' AS type,
     f.id AS file_id,
     f.expires_at,
-    'file.expired:' || f.id || ':' || floor(extract(epoch FROM f.expires_at))::bigint AS dedupe_key,
+    'file.expired:' || ${dedupeFileId(Prisma.raw("f.id"))} || ':' || floor(extract(epoch FROM f.expires_at))::bigint AS dedupe_key,
+    'file.expired:' || f.id || ':' || floor(extract(epoch FROM f.expires_at))::bigint AS legacy_key,
     jsonb_build_object(
       'expires_at', to_char(f.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       'seconds_since_expiry', floor(extract(epoch FROM c.now - f.expires_at))::bigint,
@@ -182,7 +195,7 @@ inserted AS (
   SELECT d.type, d.file_id, d.data, d.dedupe_key, c.now, NULL
   FROM due d
   CROSS JOIN clock c
-  WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = d.dedupe_key)
+  WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key IN (d.dedupe_key, d.legacy_key))
   ORDER BY d.expires_at, d.file_id, d.type
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING type
