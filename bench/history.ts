@@ -6,7 +6,11 @@
 import { migrate } from "../src/db/migrate.js";
 import { makePool } from "../src/db/pool.js";
 import { makePrisma, type PrismaClient } from "../src/db/prisma.js";
-import { listDisappearances } from "../src/db/tables/file-versions.js";
+import { rollUpClosedDays } from "../src/db/tables/file-daily-rollup.js";
+import {
+  listDisappearances,
+  listDailyStats as readDailyStatsView,
+} from "../src/db/tables/file-versions.js";
 import { listRunSummaries } from "../src/db/tables/sync-runs.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { listDailyStats } from "../src/report/list-daily-stats.js";
@@ -45,7 +49,7 @@ async function time(task: () => Promise<unknown>, runs = 5): Promise<number> {
 const metrics = makeWorkerMetrics(prisma, [day, 3_600_000]);
 const figures = (db: PrismaClient) => ({
   "/metrics scrape": () => metrics.registry.metrics(),
-  "report stats --days 30": () => listDailyStats(db, { days: 30 }),
+  "report stats --days 30 (rollup)": () => listDailyStats(db, { days: 30 }),
   "report runs --last 50": () => listRunSummaries(db, 50),
   "report disappeared (30 days)": () => listDisappearances(db, new Date(Date.now() - 30 * day)),
 });
@@ -58,6 +62,19 @@ async function printFigures(label: string): Promise<void> {
     )
   ).rows[0];
   console.log(`\n${label}: ${JSON.stringify(counts)}`);
+  // file_daily_stats with an empty rollup computes every day from the versions (what the view
+  // did before the rollup); then the closed days are rolled up once, as the worker does hourly.
+  await pool.query("DELETE FROM file_daily_rollup");
+  await pool.query("UPDATE file_daily_rollup_state SET rolled_through = NULL");
+  const fromScratch = await time(() => readDailyStatsView(prisma, 30), 3);
+  console.log(
+    `  ${"report stats --days 30, no rollup".padEnd(32)} ${fromScratch.toFixed(1).padStart(9)} ms (median of 3)`,
+  );
+  const rollUpStarted = performance.now();
+  const rolled = await rollUpClosedDays(prisma);
+  console.log(
+    `  ${"roll up every closed day".padEnd(32)} ${(performance.now() - rollUpStarted).toFixed(1).padStart(9)} ms (${rolled.rows} rows, through ${rolled.rolledThrough})`,
+  );
   for (const [name, task] of Object.entries(figures(prisma))) {
     console.log(
       `  ${name.padEnd(32)} ${(await time(task)).toFixed(1).padStart(9)} ms (median of 5)`,

@@ -42,6 +42,7 @@ function expectedType(field: DmmfField): string {
   if (native === "Uuid") return "uuid";
   if (native === "VarChar") return "character varying";
   if (native === "Timestamptz") return "timestamp with time zone";
+  if (native === "Date") return "date";
   const byType: Record<string, string> = {
     String: "text",
     Int: "integer",

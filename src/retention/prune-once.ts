@@ -6,6 +6,7 @@ import {
   type EventPruneCursor,
   pruneEventsBatch,
 } from "../db/tables/events-retention.js";
+import { rollUpClosedDays } from "../db/tables/file-daily-rollup.js";
 import { countPrunableRuns, pruneRunsBatch } from "../db/tables/sync-runs-retention.js";
 import type { Logger } from "../logging/logger.js";
 import { checkEventRetention } from "./minimum-event-retention.js";
@@ -36,6 +37,8 @@ export interface PruneResult {
   events: number;
   deliveries: number;
   runs: number;
+  /** Rows (day and purpose) added to the daily-figures rollup (0 in a dry run). */
+  rolledUp: number;
   /** Transactions used (0 in a dry run). */
   batches: number;
   durationMs: number;
@@ -45,7 +48,7 @@ export interface PruneResult {
  * One retention pass: deletes settled outbox events (and their deliveries) older than
  * EVENT_RETENTION, then sync runs older than RUN_RETENTION, each in batches of short
  * transactions, so a pass stopped at any point leaves a consistent database and the next pass
- * carries on. file_versions is never touched. Also compacts the metrics' totals tables. A second pass right after finds nothing to do.
+ * carries on. file_versions is never touched. Also compacts the metrics' totals tables and rolls up the closed days of file_daily_stats. A second pass right after finds nothing to do.
  */
 export async function pruneOnce(options: PruneOptions): Promise<PruneResult> {
   checkEventRetention(options.eventRetentionMs, options.expiryWindowsMs);
@@ -55,7 +58,7 @@ export async function pruneOnce(options: PruneOptions): Promise<PruneResult> {
   const eventsBefore = new Date(now.getTime() - options.eventRetentionMs);
   const runsBefore = new Date(now.getTime() - options.runRetentionMs);
   const limit = options.batchSize ?? 1_000;
-  const result = { events: 0, deliveries: 0, runs: 0, batches: 0 };
+  const result = { events: 0, deliveries: 0, runs: 0, rolledUp: 0, batches: 0 };
   if (options.dryRun === true) {
     Object.assign(result, await countPrunableEvents(prisma, eventsBefore));
     result.runs = await countPrunableRuns(prisma, runsBefore);
@@ -76,6 +79,9 @@ export async function pruneOnce(options: PruneOptions): Promise<PruneResult> {
       if (runs < limit) break;
     }
     await compactTotals(prisma);
+    // Not retention, but the same hourly housekeeping: the days closed since the last pass go
+    // into the rollup that keeps file_daily_stats fast (one replica per fire, like the prune).
+    result.rolledUp = (await rollUpClosedDays(prisma)).rows;
   }
   const pruned: PruneResult = {
     dryRun: options.dryRun === true,
