@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { makePool } from "../src/db/pool.js";
+import { makePrisma } from "../src/db/prisma.js";
 import { rollUpClosedDays } from "../src/db/tables/file-daily-rollup.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { listDailyStats } from "../src/report/list-daily-stats.js";
+import { onCleanup } from "./helpers/cleanup.js";
+import { useTestRoles } from "./helpers/reliability-roles.js";
 import { seedReportTimeline, syncAt, utcDay, utcDayName } from "./helpers/report-timeline.js";
 import { type SyncScenario, startSyncScenario } from "./helpers/sync-scenario.js";
 
@@ -54,6 +60,38 @@ describe("the rollup behind file_daily_stats", () => {
     ]);
     expect((await rollUpClosedDays(s.db.prisma)).rolledThrough).toBe(utcDayName(-1));
     expect(await s.db.query(allStats)).toEqual(fromScratch);
+  });
+});
+
+const roles = useTestRoles();
+
+describe("report stats on a role that may only read", () => {
+  it("gets the same figures, computed live, when it may not write the rollup", async () => {
+    const s = await startSyncScenario();
+    await seedReportTimeline(s);
+    await forgetRollup(s);
+    const reader = await roles.create("nfs_reader");
+    await s.db.query(`GRANT CONNECT ON DATABASE ${s.db.name} TO ${reader.name}`);
+    await s.db.query(`GRANT USAGE ON SCHEMA public TO ${reader.name}`);
+    await s.db.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader.name}`);
+    const pool = makePool({
+      url: reader.urlFor(s.db.url),
+      poolSize: 2,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 30_000,
+      logger: silentLogger,
+    });
+    const prisma = makePrisma(pool);
+    onCleanup(async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    });
+    await expect(rollUpClosedDays(prisma)).rejects.toThrow(/permission denied/i);
+    const asReader = await listDailyStats(prisma, { days: 30 });
+    const asOwner = await listDailyStats(s.db.prisma, { days: 30 });
+    expect(asReader.stats.length).toBeGreaterThan(0);
+    expect(asReader).toEqual(asOwner);
   });
 });
 
