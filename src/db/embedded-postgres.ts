@@ -208,3 +208,21 @@ async function ensureDatabase(port: number): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Drops and creates the embedded server's database (the demo starts from nothing every time).
+ * Run on the server's `postgres` database, before any client connects to the new one.
+ */
+export async function recreateEmbeddedDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${embeddedDatabaseName} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${embeddedDatabaseName}`);
+  } finally {
+    await client.end();
+  }
+}
