@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { resolve } from "node:path";
 import {
   type EmbeddedDatabase,
-  recreateEmbeddedDatabase,
+  recreateDatabase,
   startEmbeddedPostgres,
 } from "../db/embedded-postgres.js";
 import type { Db } from "../db/prisma.js";
@@ -26,7 +26,7 @@ export async function startDemoPostgres(
   const port = (await runningPort(dataDir)) ?? (await findFreePort());
   const embedded = await startEmbeddedPostgres({ dataDir, port, logger });
   try {
-    await recreateEmbeddedDatabase(embedded.url);
+    await recreateDatabase(embedded.url);
   } catch (error) {
     await embedded.stop();
     throw error;
