@@ -2,8 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
-import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
+import { recreateDatabase, startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { findFreePort } from "../src/net/find-free-port.js";
 import type { Simulator } from "../src/simulator/index.js";
@@ -33,16 +32,9 @@ export async function benchServer(
 
 /** Drops and creates database `name` on the server; returns its URL. */
 export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  await recreateDatabase(url.toString());
   return url.toString();
 }
 

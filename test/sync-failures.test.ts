@@ -100,10 +100,12 @@ describe("sync: concurrency", () => {
     s.simulator.store.generate(5);
     s.simulator.faults.add({ kind: "delay", delayMs: 800 });
     const running = s.sync();
-    // Kill the run's session while it waits for the (delayed) listing.
+    // Kill the run's session (the one holding the sync lock) while it waits for the (delayed)
+    // listing.
     await waitFor("the run to ask for the listing", () => s.simulator.requests > 0);
     await s.db.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%sync_runs%'",
+      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+        WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
     );
     const failed = await running;
     expect(failed.status).toBe("failed");

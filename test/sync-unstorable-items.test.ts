@@ -1,8 +1,8 @@
 import pg from "pg";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { copyListing } from "../src/db/stage-listing.js";
 import type { NovitaFile } from "../src/novita/index.js";
 import { describeDataError } from "../src/sync/listing-data-errors.js";
-import { stageListing } from "../src/sync/stage-listing.js";
 import { onCleanup } from "./helpers/cleanup.js";
 import { mirrorViolations } from "./helpers/reliability-invariants.js";
 import { syncWith } from "./helpers/reliability-sync.js";
@@ -170,7 +170,7 @@ describe("sync: an item PostgreSQL cannot store never stops the mirror", () => {
     const client = await s.db.pool.connect();
     try {
       await client.query("BEGIN");
-      const error = await stageListing(client, staged, []).catch((e: Error) => e);
+      const error = await copyListing(client, 1, staged).catch((e: Error) => e);
       await client.query("ROLLBACK");
       expect(error).toBeInstanceOf(Error);
       expect(describeDataError(error as Error, staged).message).toMatch(

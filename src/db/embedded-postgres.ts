@@ -209,3 +209,23 @@ async function ensureDatabase(port: number): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Drops and creates the database `url` names, through the server's `postgres` database (the demo
+ * and the bench start from nothing every time). The name must be a plain identifier.
+ */
+export async function recreateDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}

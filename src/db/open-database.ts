@@ -15,6 +15,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** What code that runs on an open database needs: the pool and the Prisma client on it. */
+export type DatabaseHandles = Pick<Database, "pool" | "prisma">;
+
 /** Where the database is: the configured URLs, or the embedded server started on demand. */
 export async function resolveDatabaseUrls(
   config: Config,

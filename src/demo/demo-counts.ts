@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type pg from "pg";
+import type { Db } from "../db/prisma.js";
+import { readEventTotals } from "../db/tables/event-totals.js";
+import { countDisappearedByReason } from "../db/tables/events.js";
+import { countFilesByStatusAndPurpose } from "../db/tables/files.js";
+import { countRunsByStatus } from "../db/tables/sync-runs.js";
 
-/** What the tables say, read with plain SQL. */
+/** What the tables say. */
 export interface DemoCounts {
   /** Events written to the outbox (`events`) by type: what the worker decided. */
   written: Record<string, number>;
@@ -14,27 +18,30 @@ export interface DemoCounts {
   readAt: Date;
 }
 
-export async function readDemoCounts(pool: pg.Pool): Promise<DemoCounts> {
-  const count = async (sql: string) => {
-    const { rows } = await pool.query<{ key: string; n: number }>(sql);
-    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
-  };
+export async function readDemoCounts(db: Db): Promise<DemoCounts> {
+  const filesByStatus: Record<string, number> = {};
+  for (const { status, count } of await countFilesByStatusAndPurpose(db)) {
+    filesByStatus[status] = (filesByStatus[status] ?? 0) + count;
+  }
   return {
-    written: await count(
-      "SELECT type AS key, count(*)::int AS n FROM events GROUP BY type ORDER BY type",
+    written: tally(await readEventTotals(db), "type"),
+    disappearedBy: tally(await countDisappearedByReason(db), "reason"),
+    filesByStatus: tally(
+      Object.entries(filesByStatus).map(([status, count]) => ({ status, count })),
+      "status",
     ),
-    disappearedBy: await count(
-      `SELECT data->>'reason' AS key, count(*)::int AS n FROM events
-        WHERE type = 'file.disappeared' GROUP BY 1 ORDER BY 1`,
-    ),
-    filesByStatus: await count(
-      "SELECT status AS key, count(*)::int AS n FROM files GROUP BY status ORDER BY status",
-    ),
-    runsByStatus: await count(
-      "SELECT status AS key, count(*)::int AS n FROM sync_runs GROUP BY status ORDER BY status",
-    ),
+    runsByStatus: tally(await countRunsByStatus(db), "status"),
     readAt: new Date(),
   };
+}
+
+/** Counts by key, keys in order (the summary lists them as they come). */
+function tally<K extends string>(
+  groups: ({ [key in K]: string } & { count: number })[],
+  key: K,
+): Record<string, number> {
+  const sorted = [...groups].sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0));
+  return Object.fromEntries(sorted.map((g) => [g[key], g.count]));
 }
 
 /**
@@ -43,14 +50,14 @@ export async function readDemoCounts(pool: pg.Pool): Promise<DemoCounts> {
  * summary falls back to the last counts read.
  */
 export function watchDemoCounts(
-  pool: pg.Pool,
+  db: Db,
   everyMs: number,
 ): { latest(): DemoCounts | undefined; stop(): Promise<void> } {
   const stopping = new AbortController();
   let latest: DemoCounts | undefined;
   const loop = (async () => {
     while (!stopping.signal.aborted) {
-      latest = await readDemoCounts(pool).catch(() => latest);
+      latest = await readDemoCounts(db).catch(() => latest);
       await sleep(everyMs, undefined, { signal: stopping.signal }).catch(() => {});
     }
   })();

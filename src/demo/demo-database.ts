@@ -1,12 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { resolve } from "node:path";
-import pg from "pg";
 import {
   type EmbeddedDatabase,
-  embeddedDatabaseName,
+  recreateDatabase,
   startEmbeddedPostgres,
 } from "../db/embedded-postgres.js";
+import type { Db } from "../db/prisma.js";
+import { countFilesByStatusAndPurpose } from "../db/tables/files.js";
+import { countRunsByStatus } from "../db/tables/sync-runs.js";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { findFreePort } from "../net/find-free-port.js";
@@ -36,30 +38,15 @@ export async function startDemoPostgres(
  * The demo writes a made-up account into the database; it refuses one that holds a mirror
  * already (DATABASE_URL pointing at real data, or at an earlier demo's).
  */
-export async function assertEmptyMirror(pool: pg.Pool): Promise<void> {
-  const { rows } = await pool.query<{ files: number; runs: number }>(
-    "SELECT (SELECT count(*) FROM files)::int AS files, (SELECT count(*) FROM sync_runs)::int AS runs",
-  );
-  const { files, runs } = rows[0] ?? { files: 0, runs: 0 };
+export async function assertEmptyMirror(db: Db): Promise<void> {
+  const total = (groups: { count: number }[]) => groups.reduce((sum, g) => sum + g.count, 0);
+  const files = total(await countFilesByStatusAndPurpose(db));
+  const runs = total(await countRunsByStatus(db));
   if (files > 0 || runs > 0) {
     throw new ConfigError(
       `The demo needs an empty database, and DATABASE_URL points at one with ${files} file(s) and ${runs} sync run(s). ` +
         "Unset DATABASE_URL to use the demo's own embedded PostgreSQL, or point it at an empty database.",
     );
-  }
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${embeddedDatabaseName} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${embeddedDatabaseName}`);
-  } finally {
-    await client.end();
   }
 }
 

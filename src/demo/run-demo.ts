@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type pg from "pg";
 import pino from "pino";
 import { loadConfig } from "../config/config.js";
 import { formatDuration } from "../config/duration.js";
 import { openDatabase } from "../db/open-database.js";
+import type { Db } from "../db/prisma.js";
+import { countPendingDeliveriesBySink } from "../db/tables/event-deliveries.js";
 import { ConfigError } from "../errors.js";
 import { webhookSinkName } from "../events/index.js";
 import { makeLogger } from "../logging/logger.js";
@@ -122,7 +123,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     typePrefix = config.events.typePrefix;
     const database = await openDatabase(config, logger, { migrate: true });
     cleanups.push(() => database.close());
-    if (embeddedDataDir === undefined) await assertEmptyMirror(database.pool);
+    if (embeddedDataDir === undefined) await assertEmptyMirror(database.prisma);
 
     write(
       formatDemoBanner({
@@ -147,7 +148,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (workerRunning) await worker.stop();
     });
 
-    const counts = watchDemoCounts(database.pool, 2_000);
+    const counts = watchDemoCounts(database.prisma, 2_000);
     cleanups.push(() => counts.stop());
     const stopScript = new AbortController();
     const script = runDemoScript({
@@ -162,11 +163,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const scriptFinished = await script;
     const elapsedMs = Date.now() - workerStartedAt;
     write("Stopping: delivering what is left, then stopping the worker...\n");
-    await waitForDeliveries(database.pool, webhookSinkName(receiver.url), 5_000);
+    await waitForDeliveries(database.prisma, webhookSinkName(receiver.url), 5_000);
     await worker.stop();
     workerRunning = false;
     await counts.stop();
-    const finalCounts = await readDemoCounts(database.pool).catch(() => undefined);
+    const finalCounts = await readDemoCounts(database.prisma).catch(() => undefined);
     const { readAt, ...tables } = finalCounts ?? counts.latest() ?? noCounts;
 
     const result: DemoResult = {
@@ -216,18 +217,13 @@ const noCounts = {
 };
 
 /** Waits (bounded) until the receiver has every event written so far, or the database is gone. */
-async function waitForDeliveries(pool: pg.Pool, sink: string, timeoutMs: number): Promise<void> {
+async function waitForDeliveries(db: Db, sink: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const pending = await pool
-      .query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM event_deliveries WHERE sink = $1 AND status = 'pending'",
-        [sink],
-      )
-      .then(
-        ({ rows }) => rows[0]?.n ?? 0,
-        () => 0,
-      );
+    const pending = await countPendingDeliveriesBySink(db).then(
+      (groups) => groups.find((g) => g.sink === sink)?.count ?? 0,
+      () => 0,
+    );
     if (pending === 0) return;
     await sleep(100);
   }

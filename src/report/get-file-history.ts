@@ -1,7 +1,7 @@
 import type { Db } from "../db/prisma.js";
+import { trackedFields } from "../db/tables/file-columns.js";
 import { listFileHistoryRows } from "../db/tables/file-versions.js";
 import { type FileOverview, findFileOverview } from "../db/tables/files.js";
-import { trackedFields } from "../sync/file-sql.js";
 
 /** The fields a version can change, as file_history names them. */
 export const historyFields = trackedFields;

@@ -1,151 +1,205 @@
-import type pg from "pg";
+import { plainDatabaseError } from "../db/database-error.js";
+import type { Db, PrismaClient } from "../db/prisma.js";
+import type { SyncSession } from "../db/sync-session.js";
+import { insertRunEvent } from "../db/tables/events.js";
+import {
+  findMissingFiles,
+  insertNewFiles,
+  isMirrorEmpty,
+  type RunContext,
+  resetSeenMissedFiles,
+} from "../db/tables/files-apply.js";
+import {
+  keepOnlyStagedFiles,
+  leaveOutStagedFiles,
+  lockStaging,
+} from "../db/tables/sync-listing.js";
+import { finishRun } from "../db/tables/sync-runs.js";
+import { applyTransactionOptions, savepoint } from "../db/transaction.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { FileListing, NovitaFile } from "../novita/index.js";
-import { applyChangedFiles, insertNewFiles, resetSeenMissedFiles } from "./apply-listed-files.js";
-import { disappearFiles, findMissingFiles, recordMisses } from "./apply-missing-files.js";
-import { findRefusedFiles } from "./isolate-refused-files.js";
+import { applyChangedFiles } from "./apply-listed-files.js";
+import { disappearFiles, recordRunMisses } from "./apply-missing-files.js";
+import { findRefusedFiles, type RefusedFile, warnRefusedFiles } from "./isolate-refused-files.js";
 import { describeDataError, isDataError } from "./listing-data-errors.js";
 import { planDisappearances } from "./plan-disappearances.js";
-import { stageListing } from "./stage-listing.js";
-import { finishRun, type RunCounts } from "./sync-runs.js";
+import type { RunCounts } from "./run-counts.js";
+import { stageRunListing } from "./stage-run-listing.js";
 import type { SyncSettings } from "./sync-settings.js";
 
-export interface ListingRun {
-  runId: number;
-  at: Date;
+export interface ListingRun extends RunContext {
   force: boolean;
   log: Logger;
 }
 
 /**
- * Applies a complete listing in ONE transaction: new, changed, reappeared and disappeared files,
- * their versions, their outbox events and the run's counts. A file whose values the database
- * refuses (a data error validation did not foresee) is found, left out and counted as invalid
- * like any invalid item, and the rest is applied in the same run.
+ * Stages a complete listing, then applies it in ONE Prisma transaction: new, changed, reappeared
+ * and disappeared files, their versions, their outbox events and the run's counts. A file whose
+ * values the database refuses (a data error validation did not foresee) is found, left out and
+ * counted as invalid like any invalid item, and the rest is applied in the same run.
  */
 export async function applyListing(
-  client: pg.ClientBase,
+  prisma: PrismaClient,
+  session: SyncSession,
   settings: SyncSettings,
   listing: FileListing,
   run: ListingRun,
 ): Promise<{ status: "succeeded" | "guarded"; counts: RunCounts }> {
-  await client.query("BEGIN");
+  const refusedAtCopy = await stageRunListing(session, run.runId, listing);
+  warnRefusedFiles(run.log, refusedAtCopy);
+  const staged = withoutFiles(listing.files, refusedAtCopy);
   try {
-    const { rows } = await client.query<{ empty: boolean }>(
-      "SELECT NOT EXISTS (SELECT 1 FROM files) AS empty",
-    );
-    const bootstrap = rows[0]!.empty;
-    const emitCreated = !bootstrap || settings.emitCreatedOnBootstrap;
-    let files = listing.files;
-    let invalidIds = listing.invalidIds;
-    let refused = 0;
-    await client.query("SAVEPOINT listing");
-    let written: Written;
-    try {
-      written = await writeListing(client, settings, run, { files, invalidIds, emitCreated });
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-      await client.query("ROLLBACK TO SAVEPOINT listing");
-      const found = await findRefusedFiles(client, files, { ...run, emitCreated });
-      if (found.length === 0) throw describeDataError(coerceError(error), files);
-      for (const { file, reason } of found) {
-        run.log.warn(
-          {
-            page: file.page,
-            index: file.index,
-            id: file.id,
-            problem: `the database refused it: ${reason}`,
-          },
-          "novita file item is invalid; left out of the listing",
-        );
-      }
-      const refusedIds = new Set(found.map(({ file }) => file.id));
-      files = files.filter((file) => !refusedIds.has(file.id));
-      invalidIds = [...invalidIds, ...refusedIds];
-      refused = found.length;
-      written = await writeListing(client, settings, run, { files, invalidIds, emitCreated }).catch(
-        (retryError: unknown) => {
-          throw isDataError(retryError)
-            ? describeDataError(coerceError(retryError), files)
-            : retryError;
-        },
-      );
-    }
-    const { missingCounts, plan } = written;
-    const counts: RunCounts = {
-      filesSeen: files.length,
-      created: written.created,
-      updated: written.updated,
-      disappeared: written.disappeared,
-      reappeared: written.reappeared,
-      invalid: listing.invalid.length + refused,
-      guarded: plan.held,
-    };
-    if (bootstrap && !settings.emitCreatedOnBootstrap) {
-      await writeRunEvent(client, run, "sync.bootstrapped", {
-        files_seen: counts.filesSeen,
-        created: counts.created,
-        invalid: counts.invalid,
+    return await prisma.$transaction(async (tx) => {
+      await lockStaging(tx);
+      const { applied, refused } = await writeIsolatingRefused(tx, settings, run, staged);
+      const invalid = listing.invalid.length + refusedAtCopy.length + refused;
+      return finishApply(tx, settings, run, {
+        ...applied,
+        filesSeen: staged.length - refused,
+        invalid,
       });
-    }
-    if (plan.guarded) {
-      const data = {
-        would_disappear: missingCounts.candidates,
-        held_back: plan.held,
-        threshold: plan.threshold,
-        active_files: missingCounts.activeFiles,
-        guard_confirmations: settings.guardConfirmations,
-      };
-      await writeRunEvent(client, run, "sync.guarded", data);
-      run.log.warn(
-        data,
-        `mass-disappearance guard: ${missingCounts.candidates} files would disappear (more than ${plan.threshold}); ` +
-          `held back ${plan.held}. They disappear once missing for ${settings.guardConfirmations} runs, or run \`sync --force\``,
-      );
-    }
-    const status = plan.guarded ? "guarded" : "succeeded";
-    await finishRun(client, run.runId, status, counts);
-    await client.query("COMMIT");
-    return { status, counts };
+    }, applyTransactionOptions);
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
+    throw plainDatabaseError(error);
+  }
+}
+
+/** The listing's writes under a savepoint; on a data error, again without the refused files. */
+async function writeIsolatingRefused(
+  tx: Db,
+  settings: SyncSettings,
+  run: ListingRun,
+  files: readonly NovitaFile[],
+): Promise<{ applied: Written; refused: number }> {
+  const emitCreated = !(await isMirrorEmpty(tx)) || settings.emitCreatedOnBootstrap;
+  const bootstrap = { emitCreated, emitBootstrapped: !emitCreated };
+  await savepoint(tx, "SAVEPOINT", "listing");
+  try {
+    return { applied: await writeListing(tx, settings, run, bootstrap), refused: 0 };
+  } catch (thrown) {
+    const error = plainDatabaseError(thrown);
+    if (!isDataError(error)) throw error;
+    await savepoint(tx, "ROLLBACK TO SAVEPOINT", "listing");
+    const found = await findRefusedFiles(files, (part) => probeWrite(tx, run, part, emitCreated));
+    if (found.length === 0) throw describeDataError(coerceError(error), files);
+    warnRefusedFiles(run.log, found);
+    await leaveOutStagedFiles(
+      tx,
+      run.runId,
+      found.map(({ file }) => file.id),
+    );
+    const applied = await writeListing(tx, settings, run, bootstrap).catch((retry: unknown) => {
+      const retryError = plainDatabaseError(retry);
+      throw isDataError(retryError)
+        ? describeDataError(coerceError(retryError), files)
+        : retryError;
+    });
+    return { applied, refused: found.length };
   }
 }
 
 type Written = Awaited<ReturnType<typeof writeListing>>;
 
-/** Stages the listing and writes every file change it implies (inside the run's transaction). */
+/** Writes every file change the staged listing implies (inside the run's transaction). */
 async function writeListing(
-  client: pg.ClientBase,
+  tx: Db,
   settings: SyncSettings,
   run: ListingRun,
-  listing: { files: readonly NovitaFile[]; invalidIds: readonly string[]; emitCreated: boolean },
+  bootstrap: { emitCreated: boolean; emitBootstrapped: boolean },
 ) {
-  await stageListing(client, listing.files, listing.invalidIds);
-  const missingCounts = await findMissingFiles(
-    client,
-    settings.disappearanceConfirmations,
-    settings.guardConfirmations,
-  );
-  const created = await insertNewFiles(client, run, listing.emitCreated);
-  const { updated, reappeared } = await applyChangedFiles(client, run);
-  await resetSeenMissedFiles(client, run);
-  await recordMisses(client, run);
+  const missingCounts = await findMissingFiles(tx, run, {
+    disappearance: settings.disappearanceConfirmations,
+    guard: settings.guardConfirmations,
+  });
+  const created = await insertNewFiles(tx, run, bootstrap.emitCreated);
+  const { updated, reappeared } = await applyChangedFiles(tx, run);
+  await resetSeenMissedFiles(tx, run);
+  await recordRunMisses(tx, run);
   const plan = planDisappearances(missingCounts, settings, run.force);
-  const disappeared = await disappearFiles(client, run, plan.acceptFromMisses);
-  return { missingCounts, plan, created, updated, reappeared, disappeared };
+  const disappeared = await disappearFiles(tx, run, plan.acceptFromMisses);
+  return { ...bootstrap, missingCounts, plan, created, updated, reappeared, disappeared };
 }
 
-async function writeRunEvent(
-  client: pg.ClientBase,
-  run: { runId: number; at: Date },
-  type: "sync.bootstrapped" | "sync.guarded",
-  data: object,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO events (type, file_id, occurred_at, data, sync_run_id) VALUES ($1, NULL, $2, $3, $4)`,
-    [type, run.at, JSON.stringify({ run_id: run.runId, ...data }), run.runId],
-  );
+/**
+ * Writes `files` as the run would (insert new files, apply changes, with the run's events) under
+ * a savepoint it always rolls back, so nothing of it stays: the data error it hit, or null.
+ */
+async function probeWrite(
+  tx: Db,
+  run: RunContext,
+  files: readonly NovitaFile[],
+  emitCreated: boolean,
+): Promise<Error | null> {
+  await savepoint(tx, "SAVEPOINT", "probe");
+  let refusal: Error | null = null;
+  try {
+    await keepOnlyStagedFiles(
+      tx,
+      run.runId,
+      files.map((file) => file.id),
+    );
+    await insertNewFiles(tx, run, emitCreated);
+    await applyChangedFiles(tx, run);
+  } catch (thrown) {
+    const error = plainDatabaseError(thrown);
+    if (!isDataError(error)) throw error;
+    refusal = coerceError(error);
+  }
+  await savepoint(tx, "ROLLBACK TO SAVEPOINT", "probe");
+  await savepoint(tx, "RELEASE SAVEPOINT", "probe");
+  return refusal;
+}
+
+/** The run's own events (bootstrap, guard), its counts and its outcome. */
+async function finishApply(
+  tx: Db,
+  settings: SyncSettings,
+  run: ListingRun,
+  written: Written & { filesSeen: number; invalid: number },
+): Promise<{ status: "succeeded" | "guarded"; counts: RunCounts }> {
+  const { missingCounts, plan } = written;
+  const counts: RunCounts = {
+    filesSeen: written.filesSeen,
+    created: written.created,
+    updated: written.updated,
+    disappeared: written.disappeared,
+    reappeared: written.reappeared,
+    invalid: written.invalid,
+    guarded: plan.held,
+  };
+  if (written.emitBootstrapped) {
+    await insertRunEvent(tx, run, "sync.bootstrapped", {
+      files_seen: counts.filesSeen,
+      created: counts.created,
+      invalid: counts.invalid,
+    });
+  }
+  if (plan.guarded) {
+    const data = {
+      would_disappear: missingCounts.candidates,
+      held_back: plan.held,
+      threshold: plan.threshold,
+      active_files: missingCounts.activeFiles,
+      guard_confirmations: settings.guardConfirmations,
+    };
+    await insertRunEvent(tx, run, "sync.guarded", data);
+    run.log.warn(
+      data,
+      `mass-disappearance guard: ${missingCounts.candidates} files would disappear (more than ${plan.threshold}); ` +
+        `held back ${plan.held}. They disappear once missing for ${settings.guardConfirmations} runs, or run \`sync --force\``,
+    );
+  }
+  const status = plan.guarded ? "guarded" : "succeeded";
+  await finishRun(tx, run.runId, status, counts);
+  return { status, counts };
+}
+
+function withoutFiles(
+  files: readonly NovitaFile[],
+  refused: readonly RefusedFile[],
+): readonly NovitaFile[] {
+  if (refused.length === 0) return files;
+  const ids = new Set(refused.map(({ file }) => file.id));
+  return files.filter((file) => !ids.has(file.id));
 }

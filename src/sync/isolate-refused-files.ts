@@ -1,8 +1,6 @@
-import type pg from "pg";
+import { coerceError } from "../errors.js";
+import type { Logger } from "../logging/logger.js";
 import type { NovitaFile } from "../novita/index.js";
-import { applyChangedFiles, insertNewFiles, type RunContext } from "./apply-listed-files.js";
-import { isDataError } from "./listing-data-errors.js";
-import { stageListing } from "./stage-listing.js";
 
 /** A listed file the database would not store, with the database's own message. */
 export interface RefusedFile {
@@ -11,50 +9,48 @@ export interface RefusedFile {
 }
 
 /**
+ * Writes `part` (the files from `start` of the listing) as the run would: the data error the
+ * database answered, or null when it took them. Any other error is thrown.
+ */
+export type WriteProbe = (part: readonly NovitaFile[], start: number) => Promise<Error | null>;
+
+/**
  * Finds the files whose values the database refuses although validation accepted them, by
- * bisecting the listing: a part that writes without a data error is cleared whole, a part that
- * fails is split in two, down to single files. Each probe writes its part as the run would (stage,
- * insert new files, apply changes, with the run's events) under a savepoint it always rolls back,
- * so nothing of it stays. Parts at one depth are disjoint, so the whole search costs at most
- * log2(files) full writes, and one bad file about two. The caller's transaction must be clean.
+ * bisecting the listing: a part the probe writes without a data error is cleared whole, a part
+ * that fails is split in two, down to single files. Parts at one depth are disjoint, so the whole
+ * search costs at most log2(files) full writes, and one bad file about two.
  */
 export async function findRefusedFiles(
-  client: pg.ClientBase,
   files: readonly NovitaFile[],
-  run: RunContext & { emitCreated: boolean },
+  probe: WriteProbe,
 ): Promise<RefusedFile[]> {
   const refused: RefusedFile[] = [];
-  const parts: (readonly NovitaFile[])[] = [files];
+  const parts: { start: number; end: number }[] = [{ start: 0, end: files.length }];
   while (parts.length > 0) {
-    const part = parts.pop()!;
-    const error = await probeWrite(client, part, run);
+    const { start, end } = parts.pop()!;
+    const error = await probe(files.slice(start, end), start);
     if (error === null) continue;
-    if (part.length === 1) {
-      refused.push({ file: part[0]!, reason: error.message });
+    if (end - start === 1) {
+      refused.push({ file: files[start]!, reason: coerceError(error).message });
       continue;
     }
-    const middle = Math.ceil(part.length / 2);
-    parts.push(part.slice(middle), part.slice(0, middle));
+    const middle = start + Math.ceil((end - start) / 2);
+    parts.push({ start: middle, end }, { start, end: middle });
   }
   return refused;
 }
 
-/** Writes `files` as the run would, then undoes it: the data error it hit, or null. */
-async function probeWrite(
-  client: pg.ClientBase,
-  files: readonly NovitaFile[],
-  run: RunContext & { emitCreated: boolean },
-): Promise<Error | null> {
-  await client.query("SAVEPOINT probe");
-  let refusal: Error | null = null;
-  try {
-    await stageListing(client, files, []);
-    await insertNewFiles(client, run, run.emitCreated);
-    await applyChangedFiles(client, run);
-  } catch (error) {
-    if (!isDataError(error)) throw error;
-    refusal = error as Error;
+/** Logs each refused file as an invalid item, with where it was in the listing and why. */
+export function warnRefusedFiles(log: Logger, refused: readonly RefusedFile[]): void {
+  for (const { file, reason } of refused) {
+    log.warn(
+      {
+        page: file.page,
+        index: file.index,
+        id: file.id,
+        problem: `the database refused it: ${reason}`,
+      },
+      "novita file item is invalid; left out of the listing",
+    );
   }
-  await client.query("ROLLBACK TO SAVEPOINT probe; RELEASE SAVEPOINT probe");
-  return refusal;
 }

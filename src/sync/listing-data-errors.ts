@@ -1,7 +1,8 @@
+import { sqlStateOf } from "../db/database-error.js";
+import { stateColumns } from "../db/tables/file-columns.js";
 import { AppError } from "../errors.js";
 import type { NovitaFile } from "../novita/index.js";
 import { isStorableText, metadataProblem } from "../novita/storable-values.js";
-import { stateColumns } from "./file-sql.js";
 
 /**
  * A value the database would not take: SQLSTATE class 22 (data exception: bad encoding, bad
@@ -10,16 +11,15 @@ import { stateColumns } from "./file-sql.js";
  * being unwell, so the sync isolates the file instead of failing the run.
  */
 export function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^(22|54)[0-9A-Z]{3}$/.test(code);
+  return /^(22|54)/.test(sqlStateOf(error) ?? "");
 }
 
-/** The staged listing's columns, in COPY order (stage-listing.ts). */
+/** The staged listing's file columns (src/db/stage-listing.ts). */
 const stagedColumns = ["id", ...stateColumns] as const;
 
 /**
  * The database's data error, naming the file and field when the error says where: COPY reports
- * `COPY listing, line N[, column C]`, and line N is the Nth staged file.
+ * `COPY sync_listing, line N[, column C]`, and line N is the Nth file of that COPY.
  */
 export function describeDataError(
   error: Error,
@@ -27,7 +27,9 @@ export function describeDataError(
 ): AppError<"database"> {
   const where = (error as { where?: unknown }).where;
   const at =
-    typeof where === "string" ? /COPY listing, line (\d+)(?:, column (\w+))?/.exec(where) : null;
+    typeof where === "string"
+      ? /COPY sync_listing, line (\d+)(?:, column (\w+))?/.exec(where)
+      : null;
   const file = at === null ? undefined : staged[Number(at[1]) - 1];
   const column = at?.[2] ?? (error as { column?: string }).column;
   const field =

@@ -1,5 +1,5 @@
-import type pg from "pg";
 import { type Config, requireApiKey } from "../config/config.js";
+import type { DatabaseHandles } from "../db/open-database.js";
 import type { Logger } from "../logging/logger.js";
 import { makeNovitaClient, type NovitaClientOptions } from "../novita/index.js";
 import type { SyncDependencies } from "./sync-once.js";
@@ -7,7 +7,7 @@ import type { SyncDependencies } from "./sync-once.js";
 /** Wires a sync run from configuration: the Novita client and the settings. */
 export function makeSyncDependencies(
   config: Config,
-  pool: pg.Pool,
+  db: DatabaseHandles,
   logger: Logger,
   extra: Pick<NovitaClientOptions, "onRequest" | "signal"> = {},
 ): SyncDependencies {
@@ -18,7 +18,7 @@ export function makeSyncDependencies(
     ...extra,
   });
   return {
-    pool,
+    db,
     listFiles: () => client.listFiles(),
     logger,
     settings: config.sync,

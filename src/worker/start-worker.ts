@@ -50,10 +50,9 @@ export async function startWorker(
     }
   }
   checkEventRetention(config.retention.eventRetentionMs, config.expiry.windowsMs);
-  const { pool } = database;
   const abort = new AbortController();
   const metrics = makeWorkerMetrics(database.prisma, config.expiry.windowsMs);
-  const syncDeps = makeSyncDependencies(config, pool, logger, {
+  const syncDeps = makeSyncDependencies(config, database, logger, {
     onRequest: (info) => metrics.recordApiRequest(info),
     signal: abort.signal,
   });

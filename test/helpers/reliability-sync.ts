@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { makePrisma, type PrismaClient } from "../../src/db/prisma.js";
 import { type Logger, silentLogger } from "../../src/logging/logger.js";
 import { makeNovitaClient, type NovitaClientOptions } from "../../src/novita/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
@@ -32,11 +33,24 @@ export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promis
   });
   return syncOnce(
     {
-      pool: options.pool ?? s.db.pool,
+      db:
+        options.pool === undefined ? s.db : { pool: options.pool, prisma: prismaOn(options.pool) },
       listFiles: () => client.listFiles(),
       logger: options.logger ?? silentLogger,
       settings: { ...defaultSyncSettings, ...options.settings },
     },
     { trigger: "manual", force: options.force ?? false },
   );
+}
+
+const prismaClients = new WeakMap<pg.Pool, PrismaClient>();
+
+/** The Prisma client on a pool a test made (one per pool; it ends with the pool). */
+function prismaOn(pool: pg.Pool): PrismaClient {
+  let prisma = prismaClients.get(pool);
+  if (prisma === undefined) {
+    prisma = makePrisma(pool);
+    prismaClients.set(pool, prisma);
+  }
+  return prisma;
 }

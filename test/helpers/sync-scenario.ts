@@ -52,7 +52,7 @@ export async function startSyncScenario(
     sync: (options = {}) =>
       syncOnce(
         {
-          pool: db.pool,
+          db,
           listFiles: () => client.listFiles(),
           logger: silentLogger,
           settings: { ...defaultSyncSettings, ...settings, ...options.settings },

@@ -23,7 +23,7 @@ export async function syncAction(
   requireApiKey(config);
   const database = await openDatabase(config, logger, { migrate: options.migrate });
   try {
-    const outcome = await syncOnce(makeSyncDependencies(config, database.pool, logger), {
+    const outcome = await syncOnce(makeSyncDependencies(config, database, logger), {
       trigger: "manual",
       force: options.force === true,
     });

@@ -1,8 +1,84 @@
 import type { OutboxEvent } from "../../events/cloud-event.js";
 import { type Db, Prisma } from "../prisma.js";
+import { fileJson } from "./file-columns.js";
+import type { RunContext } from "./files-apply.js";
 
-// events: the outbox. The sync writes its events inside its own transaction (src/sync/, issue 15
-// phase 2); the expiry scan's insert is here; listing for operators uses the model API.
+// events: the outbox. The sync writes its events inside its transaction, set-based from its
+// temporary tables (`changes`, `gone`); a new file's file.created is written with the file
+// (insertNewFiles). The expiry scan's insert is here; listing for operators uses the model API.
+
+/** A run's own event (sync.bootstrapped, sync.guarded), its data with the run's id. */
+export async function insertRunEvent(
+  db: Db,
+  run: RunContext,
+  type: "sync.bootstrapped" | "sync.guarded",
+  data: object,
+): Promise<void> {
+  await db.event.create({
+    data: {
+      type,
+      occurredAt: run.at,
+      data: { run_id: run.runId, ...data },
+      syncRunId: run.runId,
+    },
+  });
+}
+
+/**
+ * A file.updated (each changed field with old and new value) or file.reappeared event for every
+ * file in `changes`, in id order. Returns how many of each.
+ */
+export async function insertChangeEvents(
+  db: Db,
+  run: RunContext,
+): Promise<{ updated: number; reappeared: number }> {
+  const [counts] = await db.$queryRaw<{ updated: number; reappeared: number }[]>`
+    WITH written AS (
+      INSERT INTO events (type, file_id, occurred_at, data, sync_run_id)
+      SELECT CASE WHEN c.old_status = 'disappeared' THEN 'file.reappeared' ELSE 'file.updated' END,
+             c.id, ${run.at}::timestamptz,
+             jsonb_build_object(
+               'file', ${fileJson("f")},
+               'changes', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                 'field', field, 'old', c.old_file -> field, 'new', ${fileJson("f")} -> field)
+                                 ORDER BY field), '[]'::jsonb)
+                             FROM unnest(c.changed_fields) AS field))
+             || CASE WHEN c.old_status = 'disappeared'
+                     THEN jsonb_build_object('disappeared_at', c.old_disappeared_at) ELSE '{}'::jsonb END,
+             ${run.runId}::int
+        FROM changes c JOIN files f ON f.id = c.id
+       ORDER BY c.id
+      RETURNING type
+    )
+    SELECT count(*) FILTER (WHERE type = 'file.updated')::int AS updated,
+           count(*) FILTER (WHERE type = 'file.reappeared')::int AS reappeared
+      FROM written`;
+  return counts!;
+}
+
+/**
+ * A file.disappeared event for every file in `gone`, in id order, whose reason is `expired` when
+ * the file's expires_at had passed by the run's clock, else `deleted`. Returns how many.
+ */
+export async function insertDisappearedEvents(db: Db, run: RunContext): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    WITH written AS (
+      INSERT INTO events (type, file_id, occurred_at, data, sync_run_id)
+      SELECT 'file.disappeared', f.id, ${run.at}::timestamptz,
+             jsonb_build_object(
+               'file', ${fileJson("f")},
+               'reason', CASE WHEN f.expires_at IS NOT NULL AND f.expires_at <= ${run.at}::timestamptz
+                              THEN 'expired' ELSE 'deleted' END,
+               'last_seen_at', f.last_seen_at,
+               'missed_runs', g.misses),
+             ${run.runId}::int
+        FROM gone g JOIN files f ON f.id = g.id
+       ORDER BY f.id
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM written`;
+  return row!.n;
+}
 
 /** The events listing's filter. */
 export interface EventListFilter {
@@ -74,6 +150,15 @@ const dedupeFileId = (
   column: Prisma.Sql,
 ) => Prisma.sql`CASE WHEN octet_length(${column}) <= ${Prisma.raw(String(dedupeIdMaxBytes))}
       THEN ${column} ELSE 'sha256:' || encode(sha256(convert_to(${column}, 'UTF8')), 'hex') END`;
+
+/** file.disappeared events by their data's reason (`deleted`, `expired`). */
+export async function countDisappearedByReason(
+  db: Db,
+): Promise<{ reason: string; count: number }[]> {
+  return db.$queryRaw<{ reason: string; count: number }[]>`
+    SELECT data->>'reason' AS reason, count(*)::int AS count FROM events
+     WHERE type = 'file.disappeared' GROUP BY 1 ORDER BY 1`;
+}
 
 export interface DueExpiryEventsParams {
   /** The scan's clock; null means the database's now(). */

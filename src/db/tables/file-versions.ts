@@ -1,8 +1,40 @@
 import { bigintValue, type Db, Prisma } from "../prisma.js";
+import { stateColumnList, stateColumnsOf } from "./file-columns.js";
+import type { RunContext } from "./files-apply.js";
 
-// file_versions, read side, through the views over it (file_history, file_daily_stats): a view
-// is no Prisma model, so tagged queries read them; the views stay the analysts' interface. The
-// sync writes versions (src/sync/, issue 15 phase 2).
+// file_versions. Reads go through the views over it (file_history, file_daily_stats): a view is
+// no Prisma model, so tagged queries read them; the views stay the analysts' interface. The sync
+// writes versions set-based in its transaction, from its temporary tables `changes` and `gone`
+// (files-apply.ts); a new file's first version is written with the file (insertNewFiles).
+
+/** Closes the current version of every file in the run's temporary table `changes` or `gone`. */
+export async function closeCurrentVersions(
+  db: Db,
+  table: "changes" | "gone",
+  at: Date,
+): Promise<void> {
+  await db.$executeRaw`
+    UPDATE file_versions v SET valid_to = ${at}::timestamptz
+      FROM ${Prisma.raw(table)} t WHERE v.file_id = t.id AND v.valid_to IS NULL`;
+}
+
+/** Opens the new version of every file in `changes`: `updated`, or `reappeared`. */
+export async function insertChangedVersions(db: Db, run: RunContext): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO file_versions (file_id, version, valid_from, ${stateColumnList}, status, change, changed_fields, sync_run_id)
+    SELECT f.id, f.version, ${run.at}::timestamptz, ${stateColumnsOf("f")}, 'active',
+           CASE WHEN c.old_status = 'disappeared' THEN 'reappeared' ELSE 'updated' END,
+           c.changed_fields, ${run.runId}::int
+      FROM changes c JOIN files f ON f.id = c.id`;
+}
+
+/** Opens the `disappeared` version of every file in `gone`. */
+export async function insertDisappearedVersions(db: Db, run: RunContext): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO file_versions (file_id, version, valid_from, ${stateColumnList}, status, change, sync_run_id)
+    SELECT f.id, f.version, ${run.at}::timestamptz, ${stateColumnsOf("f")}, 'disappeared', 'disappeared', ${run.runId}::int
+      FROM gone g JOIN files f ON f.id = g.id`;
+}
 
 /** The query behind listFileHistoryRows (bench/reporting-views.ts times it). */
 export const fileHistoryQuery = (fileId: string) => Prisma.sql`

@@ -1,6 +1,6 @@
 import { bigintValue, type Db, Prisma } from "../prisma.js";
 
-// files, read side (the sync's upsert writes them: src/sync/, issue 15 phase 2). Reads of the
+// files, read side (the sync writes them: files-apply.ts). Reads of the
 // views over files (file_overview) are here too: a view is no Prisma model, so a tagged query
 // reads it, and the view itself stays the analysts' interface.
 

@@ -1,0 +1,99 @@
+import type pg from "pg";
+import { coerceError } from "../errors.js";
+import type { Logger } from "../logging/logger.js";
+import type { NovitaFile } from "../novita/index.js";
+import { copyListing, insertSeenInvalid } from "./stage-listing.js";
+
+// The session exception (docs/architecture.md): the sync lock is a session-level advisory lock
+// held on one connection across the fetch, which Prisma's pool cannot give. The listing is
+// staged on the same connection (COPY, also an exception).
+
+/** Advisory lock key held by the one process that is syncing ("NFSsyn"). */
+const syncLockKey = 0x4e4653_73796e;
+/**
+ * A transaction lock taken by the apply while it reads the staging tables and by their emptying,
+ * so a run whose session died mid-apply (its sync lock gone) keeps its staged rows to the end.
+ */
+export const stagingLockKey = syncLockKey + 1;
+
+/** The sync's own connection, holding the sync lock. */
+export interface SyncSession {
+  /** COPYs files into sync_listing under the run (see copyListing); commits. */
+  stageFiles(runId: number, files: readonly NovitaFile[], firstPosition?: number): Promise<void>;
+  /** Stages ids seen in the listing that are not staged files; commits. */
+  stageSeenInvalid(runId: number, ids: readonly string[]): Promise<void>;
+  /**
+   * Deletes every staged row. Only the lock holder stages, so rows of another run were left by
+   * one that died. DELETE, not TRUNCATE: the runtime role has data rights only.
+   */
+  emptyStaging(): Promise<void>;
+}
+
+/**
+ * Runs `body` on a connection holding the sync lock, or with null when another process holds it
+ * (taken without waiting). It is a session lock: a process that dies loses its connection and so
+ * the lock, and the next run can go ahead. A connection that failed is destroyed, not pooled.
+ */
+export async function withSyncSession<T>(
+  pool: pg.Pool,
+  logger: Logger,
+  body: (session: SyncSession | null) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  // While checked out, a dying connection emits `error` on the client (not the pool): without a
+  // listener that would crash the process. The failing query reports the error to the run.
+  const onClientError = (error: Error) => {
+    broken = true;
+    logger.warn({ err: error }, "the sync's database connection failed");
+  };
+  client.on("error", onClientError);
+  const onSession = async <R>(work: () => Promise<R>): Promise<R> => {
+    try {
+      return await work();
+    } catch (error) {
+      broken ||= isConnectionError(coerceError(error));
+      throw error;
+    }
+  };
+  try {
+    const { rows } = await onSession(() =>
+      client.query<{ taken: boolean }>("SELECT pg_try_advisory_lock($1) AS taken", [syncLockKey]),
+    );
+    if (rows[0]?.taken !== true) return await body(null);
+    try {
+      return await body({
+        stageFiles: (runId, files, firstPosition) =>
+          onSession(() => copyListing(client, runId, files, firstPosition)),
+        stageSeenInvalid: (runId, ids) => onSession(() => insertSeenInvalid(client, runId, ids)),
+        // One simple query is one implicit transaction: the lock is held until both are empty.
+        // On a failed connection it would only wait for a timeout; the next run empties them.
+        emptyStaging: () =>
+          onSession(async () => {
+            if (broken) return;
+            await client.query(
+              `SELECT pg_advisory_xact_lock(${stagingLockKey}); DELETE FROM sync_listing; DELETE FROM sync_seen_invalid`,
+            );
+          }),
+      });
+    } finally {
+      if (!broken)
+        await client.query("SELECT pg_advisory_unlock($1)", [syncLockKey]).catch(() => {});
+    }
+  } finally {
+    client.off("error", onClientError);
+    // A broken connection is destroyed rather than returned to the pool (its lock dies with it).
+    client.release(broken ? true : undefined);
+  }
+}
+
+/** Errors that mean the session itself is gone, so its lock is gone too. */
+function isConnectionError(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  return (
+    /^(57P0[1-3]|08)/.test(code) ||
+    /Connection terminated|ECONNRESET|EPIPE|Client has encountered a connection error|Query read timeout/i.test(
+      error.message,
+    )
+  );
+}

@@ -1,0 +1,35 @@
+import { Prisma } from "../prisma.js";
+
+// Column lists and the event's file object, shared by the sync's statements on files,
+// file_versions and events. They are fragments of constant text (aliases and column names, no
+// values), so Prisma.raw is safe here.
+
+/** The columns that make up a file's state, in table order; a change in any but `object` is a change. */
+export const trackedFields = [
+  "filename",
+  "bytes",
+  "purpose",
+  "created_at",
+  "expires_at",
+  "total_requests",
+  "metadata",
+] as const;
+
+export const stateColumns = ["object", ...trackedFields] as const;
+
+/** The file as events carry it, from a row alias of `files`. */
+export function fileJson(alias: string): Prisma.Sql {
+  return Prisma.raw(`jsonb_build_object(
+    'id', ${alias}.id, 'object', ${alias}.object, 'filename', ${alias}.filename,
+    'bytes', ${alias}.bytes, 'purpose', ${alias}.purpose, 'created_at', ${alias}.created_at,
+    'expires_at', ${alias}.expires_at, 'total_requests', ${alias}.total_requests,
+    'metadata', ${alias}.metadata, 'status', ${alias}.status, 'version', ${alias}.version)`);
+}
+
+/** The state columns, to name them in an INSERT. */
+export const stateColumnList = Prisma.raw(stateColumns.join(", "));
+
+/** The state columns of a row alias, in the order of stateColumnList. */
+export function stateColumnsOf(alias: string): Prisma.Sql {
+  return Prisma.raw(stateColumns.map((c) => `${alias}.${c}`).join(", "));
+}
