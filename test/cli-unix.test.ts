@@ -147,6 +147,10 @@ describe("novita-file-sync as a Unix tool", () => {
       expect(result.stderr).toContain(
         `Reading the embedded database under ${join(dataDir, "postgres")}`,
       );
+      expect(
+        result.stdout.trim(),
+        `${args.join(" ")} printed nothing (exit ${result.code}); stderr: ${result.stderr}`,
+      ).not.toBe("");
       const parsed = JSON.parse(result.stdout);
       if (args[0] === "status") {
         expect(result.code).toBe(1); // no sync yet: unhealthy, as /readyz would say
