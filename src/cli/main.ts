@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerArchiveCommand } from "./commands/archive.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerMigrateCommand(program);
   registerSyncCommand(program);
+  registerArchiveCommand(program);
   registerWorkerCommand(program);
   registerReportCommand(program);
   registerEventsCommand(program);

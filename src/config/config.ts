@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { parseDuration } from "./duration.js";
@@ -9,6 +10,7 @@ export const secretVariables = [
   "DATABASE_URL",
   "MIGRATION_DATABASE_URL",
   "WEBHOOK_SECRET",
+  "AWS_SECRET_ACCESS_KEY",
 ] as const;
 
 const int = (fallback: number, min = 0) =>
@@ -126,6 +128,22 @@ const schema = z.object({
   DISPATCH_POLL_INTERVAL_MS: int(5_000, 10),
   DISPATCH_BATCH_SIZE: int(100, 1),
 
+  ARCHIVE_PURPOSES: list(
+    z.string().regex(/^[a-z0-9_-]+$/, "expects purposes such as batch_output"),
+  ),
+  ARCHIVE_CONCURRENCY: int(4, 1),
+  ARCHIVE_DIR: optionalText,
+  ARCHIVE_SCHEDULE: z.string().default("*/10 * * * *"),
+  ARCHIVE_LEASE: duration("15m"),
+  ARCHIVE_S3_BUCKET: optionalText,
+  ARCHIVE_S3_PREFIX: z.string().default(""),
+  ARCHIVE_S3_FORCE_PATH_STYLE: bool(false),
+  AWS_REGION: optionalText,
+  AWS_ENDPOINT_URL_S3: optionalText.pipe(url(/^https?:$/, "an http(s) URL").optional()),
+  AWS_ENDPOINT_URL: optionalText.pipe(url(/^https?:$/, "an http(s) URL").optional()),
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalText,
+
   SYNC_ON_START: bool(true),
   SYNC_SCHEDULE: z.string().default("*/5 * * * *"),
   SYNC_TIMEZONE: z.string().default("UTC"),
@@ -134,6 +152,16 @@ const schema = z.object({
 });
 
 type Env = z.output<typeof schema>;
+
+/** S3-compatible storage for archives; unset credentials fall back to the AWS SDK's own chain. */
+export interface ArchiveS3Config {
+  bucket: string;
+  prefix: string;
+  region: string;
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
 
 /** The resolved configuration, parsed once at the edge and passed down. */
 export interface Config {
@@ -174,6 +202,17 @@ export interface Config {
     staleAfterMs: number;
   };
   expiry: { windowsMs: number[]; scanSchedule: string };
+  archive: {
+    /** Empty: archiving is off. */
+    purposes: string[];
+    concurrency: number;
+    /** The local store's directory (ARCHIVE_DIR, default `<DATA_DIR>/archive`). */
+    directory: string;
+    schedule: string;
+    leaseMs: number;
+    /** Set when ARCHIVE_S3_BUCKET is: archives go to S3-compatible storage instead. */
+    s3: ArchiveS3Config | undefined;
+  };
   events: {
     source: string;
     typePrefix: string;
@@ -263,6 +302,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staleAfterMs: e.SYNC_STALE_AFTER,
     },
     expiry: { windowsMs: e.EXPIRY_WARNING_WINDOWS, scanSchedule: e.EXPIRY_SCAN_SCHEDULE },
+    archive: {
+      purposes: e.ARCHIVE_PURPOSES,
+      concurrency: e.ARCHIVE_CONCURRENCY,
+      directory: e.ARCHIVE_DIR ?? join(e.DATA_DIR, "archive"),
+      schedule: e.ARCHIVE_SCHEDULE,
+      leaseMs: e.ARCHIVE_LEASE,
+      s3:
+        e.ARCHIVE_S3_BUCKET === undefined
+          ? undefined
+          : {
+              bucket: e.ARCHIVE_S3_BUCKET,
+              prefix: e.ARCHIVE_S3_PREFIX,
+              region: e.AWS_REGION ?? "us-east-1",
+              endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL,
+              forcePathStyle: e.ARCHIVE_S3_FORCE_PATH_STYLE,
+              credentials:
+                e.AWS_ACCESS_KEY_ID === undefined || e.AWS_SECRET_ACCESS_KEY === undefined
+                  ? undefined
+                  : { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY },
+            },
+    },
     events: {
       source: e.EVENT_SOURCE,
       typePrefix: e.EVENT_TYPE_PREFIX,
@@ -280,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secrets: [
       e.NOVITA_API_KEY,
       e.WEBHOOK_SECRET,
+      e.AWS_SECRET_ACCESS_KEY,
       passwordOf(e.DATABASE_URL),
       passwordOf(e.MIGRATION_DATABASE_URL),
     ].filter((s): s is string => s !== undefined && s !== ""),
