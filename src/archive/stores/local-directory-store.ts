@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ArchiveError } from "../archive-error.js";
@@ -11,7 +11,8 @@ import { ContentCheck } from "../content-check.js";
 /**
  * Archives into a local directory (ARCHIVE_DIR). Content is written to `<key>.partial-<uuid>`,
  * verified (size, sha256), fsynced, and only then renamed to `<key>`, with the directory fsynced
- * after: a crash or a failed check never leaves a file under its final name.
+ * after: a crash or a failed check never leaves a file under its final name. A partial file a
+ * killed process left behind is removed once the key is archived.
  */
 export function makeLocalDirectoryStore(directory: string): ArchiveStore {
   return {
@@ -26,6 +27,7 @@ export function makeLocalDirectoryStore(directory: string): ArchiveStore {
         await syncPath(partial);
         await rename(partial, target);
         await syncPath(dirname(target));
+        await removeStalePartials(target);
       } catch (error) {
         await rm(partial, { force: true }).catch(() => undefined);
         throw asArchiveError(error, directory);
@@ -33,6 +35,14 @@ export function makeLocalDirectoryStore(directory: string): ArchiveStore {
       return { key, ...check.result() };
     },
   };
+}
+
+/** Partial files a killed process left for this key; harmless, but they take space. */
+async function removeStalePartials(target: string): Promise<void> {
+  const prefix = `${basename(target)}.partial-`;
+  for (const name of await readdir(dirname(target))) {
+    if (name.startsWith(prefix)) await rm(join(dirname(target), name), { force: true });
+  }
 }
 
 async function syncPath(path: string): Promise<void> {
