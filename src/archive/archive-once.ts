@@ -7,6 +7,7 @@ import {
   enqueueArchives,
   recordArchived,
   recordArchiveFailure,
+  releaseArchives,
 } from "../db/tables/archive-records.js";
 import type { Logger } from "../logging/logger.js";
 import type { NovitaClient } from "../novita/make-novita-client.js";
@@ -30,6 +31,8 @@ export interface ArchiveDependencies {
   replicaId?: string;
   /** The pass's clock (tests move it); the real one by default. */
   now?: () => Date;
+  /** Shutdown: no new claims; a download it interrupts is given back, not counted as failed. */
+  signal?: AbortSignal;
 }
 
 export interface ArchivePassOutcome {
@@ -68,7 +71,7 @@ export async function archiveOnce(deps: ArchiveDependencies): Promise<ArchivePas
     now: now(),
   });
   const worker = async () => {
-    for (;;) {
+    while (deps.signal?.aborted !== true) {
       const at = now();
       const [claim] = await claimArchives(deps.prisma, {
         replicaId,
@@ -103,6 +106,10 @@ async function archiveClaim(
       deps.logger.info({ ...log, key: stored.key, bytes: stored.size }, "file archived");
     }
   } catch (thrown) {
+    if (deps.signal?.aborted) {
+      await releaseArchives(deps.prisma, replicaId, [claim]);
+      return;
+    }
     const error =
       thrown instanceof ArchiveError ? thrown : new ArchiveError("download_failed", String(thrown));
     const delayMs = backoffDelayMs(claim.attempts + 1, archiveRetryBackoff);
