@@ -1,6 +1,10 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { makeLocalDirectoryStore } from "../src/archive/stores/local-directory-store.js";
+import { scanExpiries } from "../src/expiry/scan-expiries.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { listExpiringFiles } from "../src/report/list-expiring-files.js";
 import {
   type ArchiveBed,
   expectedSha256,
@@ -171,9 +175,6 @@ describe("an archiving pass", () => {
   it("records a write error of the store with its reason and keeps going", async () => {
     bed.simulator.store.add({ purpose: "batch_output", bytes: 100 });
     await bed.sync();
-    const { makeLocalDirectoryStore } = await import(
-      "../src/archive/stores/local-directory-store.js"
-    );
     // A path below a regular file cannot be created: a real ENOTDIR from the file system.
     const blocker = join(bed.directory, "not-a-directory");
     await writeFile(blocker, "x");
@@ -199,5 +200,42 @@ describe("two replicas archiving the same account", () => {
     const archived = (await bed.events()).filter((e) => e.type === "file.archived");
     expect(archived.map((e) => e.file_id).sort()).toEqual(files.map((f) => f.id).sort());
     expect(await bed.storedFiles()).toHaveLength(12);
+  });
+});
+
+describe("expiry warnings and reports", () => {
+  it("say whether an expiring file is archived", async () => {
+    const soon = Math.floor(Date.now() / 1000) + 1800;
+    const archived = bed.simulator.store.add({
+      purpose: "batch_output",
+      bytes: 100,
+      expires_at: soon,
+    });
+    const missing = bed.simulator.store.add({
+      purpose: "batch_output",
+      bytes: 100,
+      expires_at: soon + 60,
+    });
+    await bed.sync();
+    bed.simulator.contentFaults.add({ kind: "status", status: 404, fileId: missing.id });
+    await bed.pass();
+
+    await scanExpiries({ db: bed.db.prisma, windowsMs: [3_600_000], logger: silentLogger });
+    const warnings = (await bed.events()).filter((e) => e.type === "file.expiring");
+    expect(Object.fromEntries(warnings.map((e) => [e.file_id, e.data.archived]))).toEqual({
+      [archived.id]: true,
+      [missing.id]: false,
+    });
+    const report = await listExpiringFiles(bed.db.prisma, { withinMs: 3_600_000 });
+    expect(report.files.map((f) => [f.id, f.archived])).toEqual([
+      [archived.id, true],
+      [missing.id, false],
+    ]);
+    const view = await bed.db.query(
+      "SELECT file_id, status, is_current FROM file_archives ORDER BY file_id",
+    );
+    expect(view).toEqual(
+      expect.arrayContaining([{ file_id: archived.id, status: "archived", is_current: true }]),
+    );
   });
 });

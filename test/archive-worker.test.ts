@@ -34,6 +34,10 @@ describe("the worker with ARCHIVE_PURPOSES set", () => {
     );
     expect(rows.map((r) => r.file_id)).toEqual(outputs.map((f) => f.id).sort());
     expect(await readdir(directory)).toHaveLength(3);
+    const metrics = (await worker.get("/metrics")).body;
+    expect(metrics).toMatch(/^novita_file_sync_archived_files\{status="archived"\} 3$/m);
+    expect(metrics).toMatch(/^novita_file_sync_archived_bytes 90000$/m);
+    expect(metrics).toMatch(/^novita_file_sync_files_at_risk 0$/m);
     expect(await worker.signal("SIGTERM")).toBe(0);
   });
 });

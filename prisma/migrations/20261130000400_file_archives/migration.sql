@@ -26,3 +26,28 @@ CREATE TABLE "archive_records" (
 
 CREATE INDEX "archive_records_status_next_attempt_at_idx"
     ON "archive_records"("status", "next_attempt_at");
+
+-- file_archives: the analysts' view of archives, one row per archived (or pending) file version,
+-- with the file's name and expiry and whether the version is still the current one.
+CREATE VIEW "file_archives" AS
+SELECT a.file_id,
+       a.version,
+       v.filename,
+       v.purpose,
+       v.expires_at,
+       a.expected_bytes AS bytes,
+       a.status,
+       a.store,
+       a.key,
+       a.size,
+       a.sha256,
+       a.attempts,
+       a.last_reason,
+       a.last_error,
+       a.next_attempt_at,
+       a.archived_at,
+       a.version = f.version AS is_current,
+       f.status AS file_status
+  FROM archive_records a
+  JOIN file_versions v ON v.file_id = a.file_id AND v.version = a.version
+  JOIN files f ON f.id = a.file_id;

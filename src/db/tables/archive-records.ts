@@ -212,3 +212,42 @@ export async function releaseArchives(
     data: { lockedBy: null, lockedUntil: null },
   });
 }
+
+/** Of `fileIds`, those whose current version is archived (for reports). */
+export async function findArchivedFileIds(
+  db: Db,
+  fileIds: readonly string[],
+): Promise<Set<string>> {
+  if (fileIds.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ fileId: string }[]>`
+    SELECT a.file_id AS "fileId"
+      FROM archive_records a JOIN files f ON f.id = a.file_id AND f.version = a.version
+     WHERE a.status = 'archived' AND a.file_id = ANY(${[...fileIds]}::text[])`;
+  return new Set(rows.map((r) => r.fileId));
+}
+
+/** The archive gauges: rows and bytes by status, failures by reason, and files at risk. */
+export interface ArchiveGauges {
+  byStatus: { status: string; files: number; bytes: number }[];
+  failuresByReason: { reason: string; files: number }[];
+  /** Active files expiring within `withinMs` whose current version is not archived. */
+  atRisk: number;
+}
+
+export async function readArchiveGauges(db: Db, withinMs: number): Promise<ArchiveGauges> {
+  const [byStatus, failures, [risk]] = await Promise.all([
+    db.$queryRaw<{ status: string; files: number; bytes: number }[]>`
+      SELECT status, count(*)::int AS files, coalesce(sum(size), 0)::float8 AS bytes
+        FROM archive_records GROUP BY status`,
+    db.$queryRaw<{ reason: string; files: number }[]>`
+      SELECT last_reason AS reason, count(*)::int AS files
+        FROM archive_records WHERE status = 'failed' GROUP BY last_reason`,
+    db.$queryRaw<{ atRisk: number }[]>`
+      SELECT count(*)::int AS "atRisk" FROM files f
+       WHERE f.status = 'active' AND f.expires_at > now()
+         AND f.expires_at <= now() + ${withinMs}::float8 * interval '1 millisecond'
+         AND NOT EXISTS (SELECT 1 FROM archive_records a WHERE a.file_id = f.id
+                            AND a.version = f.version AND a.status = 'archived')`,
+  ]);
+  return { byStatus, failuresByReason: failures, atRisk: risk?.atRisk ?? 0 };
+}
