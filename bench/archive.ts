@@ -10,11 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { migrate } from "../src/db/migrate.js";
-import { makePool } from "../src/db/pool.js";
 import { silentLogger } from "../src/logging/logger.js";
-import { makeNovitaClient } from "../src/novita/index.js";
 import { startSimulator } from "../src/simulator/index.js";
-import { syncOnce } from "../src/sync/sync-once.js";
 import { benchServer, freshDatabase } from "./bench-database.js";
 
 const apiKey = "sk-bench";
@@ -22,6 +19,7 @@ const files = Number(process.env.BENCH_ARCHIVE_FILES ?? 1000);
 const bytes = Number(process.env.BENCH_ARCHIVE_BYTES ?? 1024 * 1024);
 const concurrency = Number(process.env.BENCH_ARCHIVE_CONCURRENCY ?? 4);
 const measureScript = fileURLToPath(new URL("./measure-archive.ts", import.meta.url));
+const syncScript = fileURLToPath(new URL("./measure.ts", import.meta.url));
 
 interface PassFigures {
   archived: number;
@@ -65,35 +63,17 @@ async function main() {
   console.log(`(concurrency ${concurrency}; local directory store, fsync per file)`);
 }
 
+/** The sync that lists the files into the mirror: measure.ts's own sync mode. */
 async function syncInto(url: string, baseUrl: string): Promise<void> {
-  const pool = makePool({
+  await promisify(execFile)(process.execPath, [
+    "--import",
+    "tsx",
+    syncScript,
+    "sync",
     url,
-    poolSize: 2,
-    connectTimeoutMs: 10_000,
-    statementTimeoutMs: 0,
-    idleInTransactionTimeoutMs: 0,
-    logger: silentLogger,
-  });
-  const client = makeNovitaClient({ baseUrl, apiKey, logger: silentLogger });
-  try {
-    await syncOnce(
-      {
-        pool,
-        listFiles: () => client.listFiles(),
-        logger: silentLogger,
-        settings: {
-          disappearanceConfirmations: 1,
-          massDisappearanceMin: 10,
-          massDisappearanceRatio: 0.5,
-          guardConfirmations: 3,
-          emitCreatedOnBootstrap: false,
-        },
-      },
-      { trigger: "manual" },
-    );
-  } finally {
-    await pool.end();
-  }
+    baseUrl,
+    apiKey,
+  ]);
 }
 
 async function measure(url: string, baseUrl: string, directory: string): Promise<PassFigures> {
