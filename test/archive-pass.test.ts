@@ -11,6 +11,7 @@ import {
   sha256Of,
   startArchiveBed,
 } from "./helpers/archive-bed.js";
+import { testApiKey } from "./helpers/sync-scenario.js";
 
 let bed: ArchiveBed;
 
@@ -144,6 +145,26 @@ describe("an archiving pass", () => {
     expect(await bed.pass()).toMatchObject({ archived: 0, failed: 0 });
     record = (await bed.records())[0];
     expect(record).toMatchObject({ attempts: 1 });
+  });
+
+  it("retries a download the API refused for a moment within the same pass, as it retries a list page", async () => {
+    const file = bed.simulator.store.add({ purpose: "batch_output", bytes: 5_000 });
+    await bed.sync();
+    bed.simulator.contentFaults
+      .add({ kind: "status", status: 503, fileId: file.id })
+      .add({ kind: "reset", fileId: file.id });
+    expect(await bed.pass()).toMatchObject({ archived: 1, failed: 0 });
+    expect((await bed.records())[0]).toMatchObject({ status: "archived", attempts: 1 });
+  });
+
+  it("never writes the API key into a recorded failure or an event", async () => {
+    const file = bed.simulator.store.add({ purpose: "batch_output", bytes: 5_000 });
+    await bed.sync();
+    bed.simulator.contentFaults.add({ kind: "status", status: 500, fileId: file.id }, 5);
+    expect(await bed.pass()).toMatchObject({ failed: 1 });
+    const everything = JSON.stringify([await bed.records(), await bed.events()]);
+    expect(everything).toContain("download_failed");
+    expect(everything).not.toContain(testApiKey);
   });
 
   it("retries a failed archive on a later pass and then succeeds", async () => {
