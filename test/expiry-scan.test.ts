@@ -112,6 +112,7 @@ describe("scanExpiries", () => {
         filename: "file-a.jsonl",
         purpose: "batch_output",
         bytes: 2048,
+        archived: false,
       },
       dedupe_key: makeExpiringDedupeKey("file-a", day, T),
       occurred_at: at(-day),

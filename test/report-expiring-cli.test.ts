@@ -22,7 +22,9 @@ describe("novita-file-sync report expiring", () => {
     const table = await runCliProcess(["report", "expiring", "--within", "6h"], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^EXPIRES\s+EXPIRES AT \(UTC\)\s+SIZE/m);
-    expect(table.stdout).toMatch(/in 3h 12m .* 2\.0 KiB {2}batch_output {2}file-cli {2}cli\.jsonl/);
+    expect(table.stdout).toMatch(
+      /in 3h 12m .* 2\.0 KiB {2}batch_output {2}no {8}file-cli {2}cli\.jsonl/,
+    );
     const bad = await runCliProcess(["report", "expiring", "--within", "soon"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--within");

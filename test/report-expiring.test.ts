@@ -53,6 +53,7 @@ describe("report expiring", () => {
           bytes: 12,
           expires_at: "2030-01-01T12:00:45.000Z",
           seconds_left: 45,
+          archived: false,
         },
         {
           id: "file-soon",
@@ -61,6 +62,7 @@ describe("report expiring", () => {
           bytes: 1536,
           expires_at: "2030-01-01T15:12:00.000Z",
           seconds_left: 11_520,
+          archived: false,
         },
         {
           id: "file-later",
@@ -69,6 +71,7 @@ describe("report expiring", () => {
           bytes: 5 * 1024 ** 3,
           expires_at: "2030-01-02T08:00:00.000Z",
           seconds_left: 72_000,
+          archived: false,
         },
       ],
     });
@@ -78,11 +81,13 @@ describe("report expiring", () => {
     const report = await listExpiringFiles(db.prisma, { withinMs: day, now });
     const lines = renderExpiringTable(report).trimEnd().split("\n");
     expect(lines[0]).toBe("3 active files expire within 1d (as of 2030-01-01 12:00:00 UTC):");
-    expect(lines[2]).toMatch(/^EXPIRES\s+EXPIRES AT \(UTC\)\s+SIZE\s+PURPOSE\s+ID\s+FILENAME$/);
+    expect(lines[2]).toMatch(
+      /^EXPIRES\s+EXPIRES AT \(UTC\)\s+SIZE\s+PURPOSE\s+ARCHIVED\s+ID\s+FILENAME$/,
+    );
     expect(lines.slice(3)).toEqual([
-      "in 45s     2030-01-01 12:00:45     12 B  batch_output  file-sooner  sooner.jsonl",
-      "in 3h 12m  2030-01-01 15:12:00  1.5 KiB  batch_output  file-soon    soon.jsonl",
-      "in 20h     2030-01-02 08:00:00  5.0 GiB  batch_output  file-later   later.jsonl",
+      "in 45s     2030-01-01 12:00:45     12 B  batch_output  no        file-sooner  sooner.jsonl",
+      "in 3h 12m  2030-01-01 15:12:00  1.5 KiB  batch_output  no        file-soon    soon.jsonl",
+      "in 20h     2030-01-02 08:00:00  5.0 GiB  batch_output  no        file-later   later.jsonl",
     ]);
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { loadEnvFile } from "../config/load-env-file.js";
 import { type CommandRunner, makeCommandRunner } from "./command-runner.js";
+import { registerArchiveCommand } from "./commands/archive.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
@@ -30,6 +31,7 @@ export function buildProgram(runner: CommandRunner): Command {
   for (const register of [
     registerMigrateCommand,
     registerSyncCommand,
+    registerArchiveCommand,
     registerWorkerCommand,
     registerStatusCommand,
     registerReportCommand,

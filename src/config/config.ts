@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import {
@@ -91,6 +92,22 @@ const schema = z.object({
   DISPATCH_POLL_INTERVAL_MS: int(5_000, 10),
   DISPATCH_BATCH_SIZE: int(100, 1),
 
+  ARCHIVE_PURPOSES: list(
+    z.string().regex(/^[a-z0-9_-]+$/, "expects purposes such as batch_output"),
+  ),
+  ARCHIVE_CONCURRENCY: int(4, 1),
+  ARCHIVE_DIR: optionalText,
+  ARCHIVE_SCHEDULE: cron("*/10 * * * *"),
+  ARCHIVE_LEASE: duration("15m"),
+  ARCHIVE_S3_BUCKET: optionalText,
+  ARCHIVE_S3_PREFIX: z.string().default(""),
+  ARCHIVE_S3_FORCE_PATH_STYLE: bool(false),
+  AWS_REGION: optionalText,
+  AWS_ENDPOINT_URL_S3: optionalText.pipe(url(/^https?:$/, "an http(s) URL").optional()),
+  AWS_ENDPOINT_URL: optionalText.pipe(url(/^https?:$/, "an http(s) URL").optional()),
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalText,
+
   SYNC_ON_START: bool(true),
   SYNC_SCHEDULE: cron("*/5 * * * *"),
   SYNC_TIMEZONE: timezone("UTC"),
@@ -103,6 +120,16 @@ const schema = z.object({
 });
 
 type Env = z.output<typeof schema>;
+
+/** S3-compatible storage for archives; unset credentials fall back to the AWS SDK's own chain. */
+export interface ArchiveS3Config {
+  bucket: string;
+  prefix: string;
+  region: string;
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
 
 /** The resolved configuration, parsed once at the edge and passed down. */
 export interface Config {
@@ -145,6 +172,17 @@ export interface Config {
     staleAfterMs: number;
   };
   expiry: { windowsMs: number[]; scanSchedule: string };
+  archive: {
+    /** Empty: archiving is off. */
+    purposes: string[];
+    concurrency: number;
+    /** The local store's directory (ARCHIVE_DIR, default `<DATA_DIR>/archive`). */
+    directory: string;
+    schedule: string;
+    leaseMs: number;
+    /** Set when ARCHIVE_S3_BUCKET is: archives go to S3-compatible storage instead. */
+    s3: ArchiveS3Config | undefined;
+  };
   events: {
     source: string;
     typePrefix: string;
@@ -237,6 +275,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staleAfterMs: e.SYNC_STALE_AFTER,
     },
     expiry: { windowsMs: e.EXPIRY_WARNING_WINDOWS, scanSchedule: e.EXPIRY_SCAN_SCHEDULE },
+    archive: {
+      purposes: e.ARCHIVE_PURPOSES,
+      concurrency: e.ARCHIVE_CONCURRENCY,
+      directory: e.ARCHIVE_DIR ?? join(e.DATA_DIR, "archive"),
+      schedule: e.ARCHIVE_SCHEDULE,
+      leaseMs: e.ARCHIVE_LEASE,
+      s3:
+        e.ARCHIVE_S3_BUCKET === undefined
+          ? undefined
+          : {
+              bucket: e.ARCHIVE_S3_BUCKET,
+              prefix: e.ARCHIVE_S3_PREFIX,
+              region: e.AWS_REGION ?? "us-east-1",
+              endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL,
+              forcePathStyle: e.ARCHIVE_S3_FORCE_PATH_STYLE,
+              credentials:
+                e.AWS_ACCESS_KEY_ID === undefined || e.AWS_SECRET_ACCESS_KEY === undefined
+                  ? undefined
+                  : { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY },
+            },
+    },
     events: {
       source: e.EVENT_SOURCE,
       typePrefix: e.EVENT_TYPE_PREFIX,
@@ -280,7 +339,12 @@ function invalidConfiguration(problems: string[]): ConfigError {
 
 /** Each secret as it may be written: whole, and in the forms that appear inside other text. */
 function secretsInForce(e: Env): string[] {
-  const secrets = [e.NOVITA_API_KEY, e.WEBHOOK_SECRET, e.WEBHOOK_SECRET?.replace(/^whsec_/, "")];
+  const secrets = [
+    e.NOVITA_API_KEY,
+    e.WEBHOOK_SECRET,
+    e.WEBHOOK_SECRET?.replace(/^whsec_/, ""),
+    e.AWS_SECRET_ACCESS_KEY,
+  ];
   for (const databaseUrl of [e.DATABASE_URL, e.MIGRATION_DATABASE_URL]) {
     try {
       const raw = databaseUrl === undefined ? "" : new URL(databaseUrl).password;

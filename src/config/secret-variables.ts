@@ -4,4 +4,5 @@ export const secretVariables = [
   "DATABASE_URL",
   "MIGRATION_DATABASE_URL",
   "WEBHOOK_SECRET",
+  "AWS_SECRET_ACCESS_KEY",
 ] as const;

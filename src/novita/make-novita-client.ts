@@ -1,6 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { type Sleep, sleep } from "../time/sleep.js";
+import { downloadFileContent, type FileContent } from "./download-file-content.js";
 import { type FileListing, listFiles } from "./list-files.js";
 import { redactSecret } from "./redact-secret.js";
 
@@ -35,6 +36,8 @@ export interface NovitaClientOptions {
 export interface NovitaClient {
   /** The complete file list, or a thrown NovitaError; never a partial list. */
   listFiles(): Promise<FileListing>;
+  /** Streams one file's content to `consume`, retried as a list page is (download-file-content.ts). */
+  downloadFileContent<T>(fileId: string, consume: (content: FileContent) => Promise<T>): Promise<T>;
 }
 
 export const novitaClientDefaults = {
@@ -70,6 +73,7 @@ export function makeNovitaClient(options: NovitaClientOptions): NovitaClient {
   return {
     listFiles: () =>
       listFiles({ ...resolved, deadlineAt: performance.now() + resolved.deadlineMs }),
+    downloadFileContent: (fileId, consume) => downloadFileContent(resolved, fileId, consume),
   };
 }
 

@@ -1,7 +1,14 @@
 import type { Db } from "../db/prisma.js";
-import { type ExpiringFile, listFilesExpiringWithin } from "../db/tables/files.js";
+import { findArchivedFileIds } from "../db/tables/archive-records.js";
+import {
+  type ExpiringFile as ListedExpiringFile,
+  listFilesExpiringWithin,
+} from "../db/tables/files.js";
 
-export type { ExpiringFile } from "../db/tables/files.js";
+/** An expiring file, and whether its current version is safely archived. */
+export interface ExpiringFile extends ListedExpiringFile {
+  archived: boolean;
+}
 
 export interface ExpiringFilesReport {
   /** The clock the report was judged by. */
@@ -23,5 +30,13 @@ export async function listExpiringFiles(
     now: options.now ?? null,
     withinMs: options.withinMs,
   });
-  return { now, withinMs: options.withinMs, files };
+  const archived = await findArchivedFileIds(
+    db,
+    files.map((f) => f.id),
+  );
+  return {
+    now,
+    withinMs: options.withinMs,
+    files: files.map((f) => ({ ...f, archived: archived.has(f.id) })),
+  };
 }

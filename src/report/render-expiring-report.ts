@@ -9,6 +9,7 @@ const columns: TableColumn<ExpiringFile>[] = [
   { header: "EXPIRES AT (UTC)", value: (f) => formatUtc(f.expiresAt) },
   { header: "SIZE", align: "right", value: (f) => formatBytes(f.bytes) },
   { header: "PURPOSE", value: (f) => f.purpose },
+  { header: "ARCHIVED", value: (f) => (f.archived ? "yes" : "no") },
   { header: "ID", value: (f) => f.id },
   { header: "FILENAME", value: (f) => f.filename },
 ];
@@ -38,6 +39,7 @@ export function renderExpiringJson(report: ExpiringFilesReport): string {
       bytes: f.bytes,
       expires_at: f.expiresAt.toISOString(),
       seconds_left: Math.floor(f.msLeft / 1000),
+      archived: f.archived,
     })),
   })}\n`;
 }

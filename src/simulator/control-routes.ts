@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { contentFaultSchema } from "./content-faults.js";
 import { faultSchema, timesSchema } from "./fault-schema.js";
 import { FileStoreError } from "./file-store.js";
 import { BodyError, readJsonBody, sendJson } from "./http-helpers.js";
@@ -16,6 +17,10 @@ const generateBody = z.object({
   seed: z.number().int().optional(),
 });
 const faultBody = z.object({ fault: faultSchema, times: timesSchema.optional() });
+const contentFaultBody = z.object({
+  fault: contentFaultSchema,
+  times: z.number().int().min(1).optional(),
+});
 const paginationBody = z.object({ pageSize: z.number().int().min(1).nullable() });
 const expiryBody = z.union([
   z.object({ expires_at: z.number().int().nullable() }),
@@ -39,6 +44,7 @@ const expiryBody = z.union([
  *   POST   /_control/faults                {fault, times?: n|"always"} → {queue, pageSize}
  *   DELETE /_control/faults                clears queued faults (pagination kept)
  *   PUT    /_control/pagination            {pageSize: n|null}
+ *   POST   /_control/content-faults        {fault, times?: n} → {queued: true}
  */
 export async function handleControl(
   req: IncomingMessage,
@@ -132,6 +138,11 @@ async function runControlRoute(
     case "DELETE /faults":
       faults.clear();
       return { body: faults.snapshot() };
+    case "POST /content-faults": {
+      const { fault, times } = contentFaultBody.parse(await body());
+      state.contentFaults.add(fault, times ?? 1);
+      return { status: 201, body: { queued: true } };
+    }
     case "PUT /pagination":
       faults.pageSize = paginationBody.parse(await body()).pageSize;
       return { body: faults.snapshot() };

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { apiPrefix, handleApi } from "./api-routes.js";
+import { ContentFaultPlan } from "./content-faults.js";
 import { controlPrefix, handleControl } from "./control-routes.js";
 import { FaultPlan } from "./fault-plan.js";
 import { FileStore } from "./file-store.js";
@@ -29,6 +30,8 @@ export interface Simulator {
   baseUrl: string;
   store: FileStore;
   faults: FaultPlan;
+  /** Faults for content downloads (GET /openai/v1/files/:id/content). */
+  contentFaults: ContentFaultPlan;
   /** List requests served (GET /openai/v1/files), faulted or not. */
   readonly requests: number;
   /** Clears files, faults, pagination and the request count (like POST /_control/reset). */
@@ -50,6 +53,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     apiKey: options.apiKey,
     store,
     faults: new FaultPlan(),
+    contentFaults: new ContentFaultPlan(),
     requests: 0,
     timers: new Set(),
   };
@@ -70,6 +74,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     baseUrl: `${url}${apiPrefix}`,
     store,
     faults: state.faults,
+    contentFaults: state.contentFaults,
     get requests() {
       return state.requests;
     },

@@ -1,3 +1,4 @@
+import type { ContentFaultPlan } from "./content-faults.js";
 import type { FaultPlan } from "./fault-plan.js";
 import type { FileStore } from "./file-store.js";
 
@@ -6,6 +7,8 @@ export interface SimulatorState {
   apiKey: string;
   store: FileStore;
   faults: FaultPlan;
+  /** Faults for GET /files/:id/content. */
+  contentFaults: ContentFaultPlan;
   /** List requests served (GET /openai/v1/files), faulted or not. */
   requests: number;
   /** Timers of delayed responses, cleared when the simulator closes. */
@@ -16,5 +19,6 @@ export interface SimulatorState {
 export function resetSimulatorState(state: SimulatorState): void {
   state.store.clear();
   state.faults.reset();
+  state.contentFaults.clear();
   state.requests = 0;
 }

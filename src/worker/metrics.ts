@@ -1,6 +1,7 @@
 import client from "prom-client";
 import { readDatabaseClock } from "../db/clock.js";
 import type { Db } from "../db/prisma.js";
+import { readArchiveGauges } from "../db/tables/archive-records.js";
 import {
   countPendingDeliveriesBySink,
   readPendingDeliveries,
@@ -172,6 +173,44 @@ export function makeWorkerMetrics(db: Db, expiryWindowsMs: number[]): WorkerMetr
     ["window_seconds"],
     () => countFilesExpiringWithin(db, expiryWindowsMs),
     (w) => ({ labels: { window_seconds: w.windowMs / 1000 }, value: w.count }),
+  );
+
+  const tightestWindowMs = Math.min(...expiryWindowsMs, Number.MAX_SAFE_INTEGER);
+  // Four gauges, one read per scrape: a read less than a second old is reused.
+  let archiveRead: { at: number; value: ReturnType<typeof readArchiveGauges> } | null = null;
+  const archiveGauges = () => {
+    if (archiveRead === null || Date.now() - archiveRead.at > 1_000) {
+      archiveRead = { at: Date.now(), value: readArchiveGauges(db, tightestWindowMs) };
+    }
+    return archiveRead.value;
+  };
+  gauge(
+    "novita_file_sync_archived_files",
+    "Archive records (file versions) by status: archived, pending, failed.",
+    ["status"],
+    async () => (await archiveGauges()).byStatus,
+    (g) => ({ labels: { status: g.status }, value: g.files }),
+  );
+  gauge(
+    "novita_file_sync_archived_bytes",
+    "Bytes held in the archive store.",
+    [],
+    async () => (await archiveGauges()).byStatus.filter((g) => g.status === "archived"),
+    (g) => ({ labels: {}, value: g.bytes }),
+  );
+  gauge(
+    "novita_file_sync_archive_failures",
+    "File versions whose last archive attempt failed, by reason (retried until they expire).",
+    ["reason"],
+    async () => (await archiveGauges()).failuresByReason,
+    (g) => ({ labels: { reason: g.reason }, value: g.files }),
+  );
+  gauge(
+    "novita_file_sync_files_at_risk",
+    "Active files expiring within the tightest warning window that are not archived.",
+    [],
+    async () => [await archiveGauges()],
+    (g) => ({ labels: {}, value: g.atRisk }),
   );
 
   return {

@@ -21,6 +21,8 @@ export interface WorkerPart {
 export interface WorkerHooks {
   /** Runs after every sync and on EXPIRY_SCAN_SCHEDULE (the expiry scan). */
   scan?: () => Promise<void>;
+  /** Runs after every sync, after `scan` (archiving is nudged here). */
+  afterSync?: () => void;
   /** Started with the worker, before any sync (the event dispatcher registers its sinks). */
   startParts?: (metrics: WorkerMetrics) => Promise<WorkerPart[]>;
 }
@@ -57,7 +59,11 @@ export async function startWorker(
     signal: abort.signal,
   });
   const scan = hooks.scan;
-  const job = makeSyncJob({ deps: syncDeps, metrics, logger, afterSync: scan });
+  const afterSync = async () => {
+    await scan?.();
+    hooks.afterSync?.();
+  };
+  const job = makeSyncJob({ deps: syncDeps, metrics, logger, afterSync });
   const http = await startHttpServer({
     port: config.httpPort,
     host: config.httpHost,

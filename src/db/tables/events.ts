@@ -209,7 +209,7 @@ windows AS (
   SELECT w.window_ms, w.label FROM unnest(${params.windows.map((w) => w.ms)}::bigint[], ${params.windows.map((w) => w.label)}::text[]) AS w(window_ms, label)
 ),
 tightest AS (
-  SELECT DISTINCT ON (f.id) f.id, f.filename, f.purpose, f.bytes, f.expires_at, w.window_ms, w.label
+  SELECT DISTINCT ON (f.id) f.id, f.version, f.filename, f.purpose, f.bytes, f.expires_at, w.window_ms, w.label
   FROM files f
   CROSS JOIN clock c
   JOIN windows w ON f.expires_at - w.window_ms * interval '1 millisecond' <= c.now
@@ -232,7 +232,10 @@ warnings AS (
       'seconds_left', floor(extract(epoch FROM t.expires_at - c.now))::bigint,
       'filename', t.filename,
       'purpose', t.purpose,
-      'bytes', t.bytes
+      'bytes', t.bytes,
+      -- Whether the current version is safely in the archive store (see archive_records).
+      'archived', EXISTS (SELECT 1 FROM archive_records a WHERE a.file_id = t.id
+                           AND a.version = t.version AND a.status = 'archived')
     ) AS data
   FROM tightest t
   CROSS JOIN clock c
