@@ -75,6 +75,26 @@ describe("novita-file-sync status", () => {
     expect(status.next_fires.syncs.at).toHaveLength(3);
     expect(new Date(status.next_fires.syncs.at[0]).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
+    expect(status.at_risk).toBeNull(); // archiving is off
+    expect(Object.keys(status.next_fires)).toEqual(["syncs", "expiry scans", "prunes"]);
+
+    // With archiving on, the files expiring within the tightest window and not archived.
+    const archiving = await runCliProcess(["status", "--json"], {
+      ...env,
+      EXPIRY_WARNING_WINDOWS: "24h,3h",
+      ARCHIVE_PURPOSES: "batch",
+    });
+    expect(archiving.code).toBe(0);
+    const archivingStatus = JSON.parse(archiving.stdout);
+    expect(archivingStatus.at_risk).toEqual({ within_ms: 3 * 3_600_000, count: 1 });
+    expect(archivingStatus.next_fires["archive passes"].at).toHaveLength(3);
+    const archivingTable = await runCliProcess(["status"], {
+      ...env,
+      EXPIRY_WARNING_WINDOWS: "24h,3h",
+      ARCHIVE_PURPOSES: "batch",
+    });
+    expect(archivingTable.stdout).toMatch(/At risk: +1 expiring within 3h and not archived/);
+
     const table = await runCliProcess(["status"], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Health: +ready\nDatabase: +postgresql:\/\/postgres@/);

@@ -1,5 +1,6 @@
 import type { Database } from "../db/open-database.js";
 import type { Db } from "../db/prisma.js";
+import { countFilesAtRisk } from "../db/tables/archive-records.js";
 import { readOutboxBacklog, type SinkBacklog } from "../db/tables/event-deliveries.js";
 import { countFilesExpiringWithin } from "../db/tables/files.js";
 import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
@@ -20,22 +21,33 @@ export interface MirrorStatus {
   filesByStatus: { status: string; count: number }[];
   expiring: { withinMs: number; count: number };
   sinks: SinkBacklog[];
+  /** With archiving on: active files expiring within the tightest window and not archived. */
+  atRisk: { withinMs: number; count: number } | null;
 }
 
 /** Reads the status in a handful of small queries, each bounded by an index or a tiny table. */
 export async function readStatus(
   database: Database,
-  options: { staleAfterMs: number; expiringWithinMs: number; lastRuns: number; now: Date },
+  options: {
+    staleAfterMs: number;
+    expiringWithinMs: number;
+    lastRuns: number;
+    now: Date;
+    /** The tightest warning window when archiving is on; null when it is off. */
+    atRiskWithinMs: number | null;
+  },
 ): Promise<MirrorStatus> {
   const { prisma } = database;
   const readiness = await checkReadiness(prisma, options.staleAfterMs);
-  const [schema, recent, lastSuccess, byStatus, expiring, sinks] = await Promise.all([
+  const { atRiskWithinMs } = options;
+  const [schema, recent, lastSuccess, byStatus, expiring, sinks, atRisk] = await Promise.all([
     readSchemaVersion(prisma),
     listRecentRuns(prisma, { last: options.lastRuns }),
     findLatestAppliedRun(prisma),
     prisma.file.groupBy({ by: ["status"], _count: { _all: true }, orderBy: { status: "asc" } }),
     countFilesExpiringWithin(prisma, [options.expiringWithinMs]),
     readOutboxBacklog(prisma, options.now),
+    atRiskWithinMs === null ? null : countFilesAtRisk(prisma, atRiskWithinMs),
   ]);
   return {
     now: options.now,
@@ -46,6 +58,10 @@ export async function readStatus(
     filesByStatus: byStatus.map((g) => ({ status: g.status, count: g._count._all })),
     expiring: { withinMs: options.expiringWithinMs, count: expiring[0]?.count ?? 0 },
     sinks,
+    atRisk:
+      atRiskWithinMs === null || atRisk === null
+        ? null
+        : { withinMs: atRiskWithinMs, count: atRisk },
   };
 }
 

@@ -47,6 +47,12 @@ export function renderStatusTable(status: MirrorStatus, context: StatusContext):
     ]),
     ["Files", files === "" ? "none yet" : files],
     ["Expiring", `${status.expiring.count} within ${formatDuration(status.expiring.withinMs)}`],
+    [
+      "At risk",
+      status.atRisk === null
+        ? "archiving off (ARCHIVE_PURPOSES)"
+        : `${status.atRisk.count} expiring within ${formatDuration(status.atRisk.withinMs)} and not archived`,
+    ],
     ["Dead deliveries", String(status.sinks.reduce((n, s) => n + s.dead, 0))],
   ];
   const width = Math.max(...lines.map(([label]) => label.length)) + 2;
@@ -90,6 +96,10 @@ export function renderStatusJson(status: MirrorStatus, context: StatusContext): 
     ),
     files_by_status: Object.fromEntries(status.filesByStatus.map((g) => [g.status, g.count])),
     expiring: { within_ms: status.expiring.withinMs, count: status.expiring.count },
+    at_risk:
+      status.atRisk === null
+        ? null
+        : { within_ms: status.atRisk.withinMs, count: status.atRisk.count },
     sinks: status.sinks.map(sinkJson),
     dead_deliveries: status.sinks.reduce((n, s) => n + s.dead, 0),
     last_runs: status.lastRuns.map(runJson),

@@ -28,6 +28,8 @@ export async function statusAction(
       staleAfterMs: config.sync.staleAfterMs,
       expiringWithinMs: config.expiry.windowsMs[0] ?? 86_400_000,
       lastRuns: latestRuns,
+      atRiskWithinMs:
+        config.archive.purposes.length === 0 ? null : Math.min(...config.expiry.windowsMs),
     }),
   );
   const about = statusContext(config);
@@ -47,6 +49,10 @@ function statusContext(config: Config): StatusContext {
     schedules: [
       { name: "syncs", expression: config.sync.schedule, timezone },
       { name: "expiry scans", expression: config.expiry.scanSchedule, timezone },
+      { name: "prunes", expression: config.retention.schedule, timezone },
+      ...(config.archive.purposes.length === 0
+        ? []
+        : [{ name: "archive passes", expression: config.archive.schedule, timezone }]),
     ].map((s) => ({ ...s, next: nextFires(s.expression, timezone, nextFireCount) })),
   };
 }

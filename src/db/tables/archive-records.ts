@@ -235,19 +235,25 @@ export interface ArchiveGauges {
 }
 
 export async function readArchiveGauges(db: Db, withinMs: number): Promise<ArchiveGauges> {
-  const [byStatus, failures, [risk]] = await Promise.all([
+  const [byStatus, failures, atRisk] = await Promise.all([
     db.$queryRaw<{ status: string; files: number; bytes: number }[]>`
       SELECT status, count(*)::int AS files, coalesce(sum(size), 0)::float8 AS bytes
         FROM archive_records GROUP BY status`,
     db.$queryRaw<{ reason: string; files: number }[]>`
       SELECT last_reason AS reason, count(*)::int AS files
         FROM archive_records WHERE status = 'failed' GROUP BY last_reason`,
-    db.$queryRaw<{ atRisk: number }[]>`
-      SELECT count(*)::int AS "atRisk" FROM files f
-       WHERE f.status = 'active' AND f.expires_at > now()
-         AND f.expires_at <= now() + ${withinMs}::float8 * interval '1 millisecond'
-         AND NOT EXISTS (SELECT 1 FROM archive_records a WHERE a.file_id = f.id
-                            AND a.version = f.version AND a.status = 'archived')`,
+    countFilesAtRisk(db, withinMs),
   ]);
-  return { byStatus, failuresByReason: failures, atRisk: risk?.atRisk ?? 0 };
+  return { byStatus, failuresByReason: failures, atRisk };
+}
+
+/** Active files expiring within `withinMs` whose current version is not archived. */
+export async function countFilesAtRisk(db: Db, withinMs: number): Promise<number> {
+  const [row] = await db.$queryRaw<{ atRisk: number }[]>`
+    SELECT count(*)::int AS "atRisk" FROM files f
+     WHERE f.status = 'active' AND f.expires_at > now()
+       AND f.expires_at <= now() + ${withinMs}::float8 * interval '1 millisecond'
+       AND NOT EXISTS (SELECT 1 FROM archive_records a WHERE a.file_id = f.id
+                          AND a.version = f.version AND a.status = 'archived')`;
+  return row?.atRisk ?? 0;
 }
