@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeLocalDirectoryStore } from "../src/archive/stores/local-directory-store.js";
@@ -11,6 +12,7 @@ import {
   sha256Of,
   startArchiveBed,
 } from "./helpers/archive-bed.js";
+import { onCleanup } from "./helpers/cleanup.js";
 import { testApiKey } from "./helpers/sync-scenario.js";
 
 let bed: ArchiveBed;
@@ -204,6 +206,39 @@ describe("an archiving pass", () => {
     const record = (await bed.records())[0];
     expect(record).toMatchObject({ last_reason: "write_failed" });
     expect(record?.last_error).toContain("ENOTDIR");
+  });
+});
+
+// A full disk is a real one: a 64 KiB tmpfs, which only root may mount (CI runs as root).
+const isRoot = process.getuid?.() === 0;
+
+describe.runIf(isRoot)("an archive store on a full disk", () => {
+  it("records disk_full, leaves no partial or archived file, and archives once there is room", async () => {
+    const mountPoint = join(bed.directory, "..", `full-disk-${process.pid}`);
+    await mkdir(mountPoint, { recursive: true });
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint]);
+    onCleanup(async () => {
+      execFileSync("umount", ["-l", mountPoint]);
+      await rm(mountPoint, { recursive: true, force: true });
+    });
+    const file = bed.simulator.store.add({ purpose: "batch_output", bytes: 200_000 });
+    await bed.sync();
+
+    const outcome = await bed.pass({ store: makeLocalDirectoryStore(mountPoint) });
+
+    expect(outcome).toMatchObject({ archived: 0, failed: 1 });
+    const [record] = await bed.records();
+    expect(record).toMatchObject({ file_id: file.id, status: "failed", last_reason: "disk_full" });
+    expect(record?.last_error).toMatch(/ENOSPC/);
+    const leftovers = await readdir(mountPoint, { recursive: true, withFileTypes: true });
+    expect(leftovers.filter((entry) => entry.isFile()).map((entry) => entry.name)).toEqual([]);
+    const failed = await failedEvents();
+    expect(failed).toEqual([expect.objectContaining({ reason: "disk_full", attempt: 1 })]);
+
+    // On a store with room, the next due pass archives it.
+    const later = new Date(Date.now() + 2 * 3_600_000);
+    expect(await bed.pass({ now: () => later })).toMatchObject({ archived: 1, failed: 0 });
+    expect((await bed.records())[0]).toMatchObject({ status: "archived", attempts: 2 });
   });
 });
 
