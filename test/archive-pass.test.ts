@@ -195,6 +195,22 @@ describe("an archiving pass", () => {
     expect(await bed.pass({ now: () => later })).toMatchObject({ archived: 0, failed: 0 });
   });
 
+  it("keeps ids that are long or unsafe in a path under distinct keys inside the store", async () => {
+    const ids = ["file:a b", "file a:b", `file-${"ab".repeat(2_000)}`];
+    for (const id of ids) bed.simulator.store.add({ id, purpose: "batch_output", bytes: 300 });
+    await bed.sync();
+
+    expect(await bed.pass()).toMatchObject({ archived: 3, failed: 0 });
+    const keys = (await bed.records()).map((r) => String(r.key));
+    expect(new Set(keys).size).toBe(3);
+    for (const key of keys) {
+      expect(key.split("/").every((part) => part.length <= 255 && part !== "..")).toBe(true);
+    }
+    expect((await bed.storedFiles()).sort()).toEqual([...keys].sort());
+    const archived = (await bed.events()).filter((e) => e.type === "file.archived");
+    expect(archived.map((e) => e.file_id).sort()).toEqual([...ids].sort());
+  });
+
   it("records a write error of the store with its reason and keeps going", async () => {
     bed.simulator.store.add({ purpose: "batch_output", bytes: 100 });
     await bed.sync();

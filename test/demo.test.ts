@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { demoEventTypes } from "../src/demo/index.js";
 import { demoEventLines, runDemoProcess, startDemoProcess } from "./helpers/demo-process.js";
+import { temporaryDirectory } from "./helpers/temporary-directory.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 import { waitFor } from "./helpers/wait-for.js";
 
@@ -9,7 +10,7 @@ describe("the demo command", () => {
     const db = await createTestDatabase();
     const demo = await runDemoProcess(
       ["--speed", "3", "--duration", "40"],
-      { DATABASE_URL: db.url },
+      { DATABASE_URL: db.url, DATA_DIR: temporaryDirectory("nfs-demo-") },
       70_000,
     );
     const output = `${demo.stdout}\n${demo.stderr}`;
@@ -20,6 +21,10 @@ describe("the demo command", () => {
       output,
     ).toEqual([]);
     expect(demo.stdout).toContain("every event type showed");
+    // The batch outputs were archived before they expired.
+    const archived = lines.get("file.archived") ?? [];
+    expect(archived.length).toBeGreaterThan(0);
+    expect(archived.join("\n")).toContain("batch_support_tickets_output.jsonl archived");
     expect(demo.stdout).not.toContain("did not verify");
     expect(lines.get("file.disappeared")).toEqual([
       expect.stringContaining("reason: deleted"),
@@ -46,7 +51,10 @@ describe("the demo command", () => {
 
   it("stops cleanly on SIGINT with a summary and exit code 0", async () => {
     const db = await createTestDatabase();
-    const demo = startDemoProcess(["--speed", "3"], { DATABASE_URL: db.url });
+    const demo = startDemoProcess(["--speed", "3"], {
+      DATABASE_URL: db.url,
+      DATA_DIR: temporaryDirectory("nfs-demo-"),
+    });
     try {
       await waitFor("the first event line", () => demoEventLines(demo.stdout()).size > 0, {
         timeoutMs: 30_000,
@@ -66,7 +74,11 @@ describe("the demo command", () => {
   it("refuses a database that already holds a mirror, with exit code 2", async () => {
     const db = await createTestDatabase();
     await db.query("INSERT INTO sync_runs (trigger, status) VALUES ('manual', 'succeeded')");
-    const demo = await runDemoProcess(["--duration", "5"], { DATABASE_URL: db.url }, 30_000);
+    const demo = await runDemoProcess(
+      ["--duration", "5"],
+      { DATABASE_URL: db.url, DATA_DIR: temporaryDirectory("nfs-demo-") },
+      30_000,
+    );
     expect(demo.code, demo.stderr).toBe(2);
     expect(demo.stderr).toContain("The demo needs an empty database");
     expect(await db.query("SELECT 1 FROM sync_runs")).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 
 /** What an archive store keeps per version, and where. */
@@ -21,9 +22,18 @@ export interface ArchiveStore {
 
 /**
  * The key of one version of one file: `<file id>/v<version>/<filename>`, the filename reduced to
- * characters safe in any file system and object store.
+ * characters safe in any file system and object store. An id that is not already safe, or too
+ * long for one path component, becomes its safe prefix and a digest of the whole id, so two ids
+ * never share a key and no key reaches outside the store.
  */
 export function archiveKey(file: { fileId: string; version: number; filename: string }): string {
   const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_");
-  return `${safe(file.fileId)}/v${file.version}/${safe(file.filename).slice(0, 200) || "content"}`;
+  const id =
+    safe(file.fileId) === file.fileId && file.fileId.length <= maxIdInKey
+      ? file.fileId
+      : `${safe(file.fileId).slice(0, 64)}-${createHash("sha256").update(file.fileId, "utf8").digest("hex").slice(0, 24)}`;
+  return `${id}/v${file.version}/${safe(file.filename).slice(0, 200) || "content"}`;
 }
+
+/** Longest id used as it is in a key: one path component holds 255 bytes. */
+const maxIdInKey = 128;

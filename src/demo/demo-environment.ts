@@ -7,6 +7,8 @@ export interface DemoEnvironmentInput {
   webhook: { url: string; secret: string };
   httpPort: number;
   logLevel: string;
+  /** Where the demo archives its batch outputs (the local store). */
+  archiveDir: string;
   /** The user's environment: only EVENT_TYPE_PREFIX and EVENT_SOURCE are taken from it. */
   userEnv: NodeJS.ProcessEnv;
 }
@@ -40,6 +42,10 @@ export function demoEnvironment(input: DemoEnvironmentInput): Record<string, str
     MASS_DISAPPEARANCE_RATIO: "0.5",
     GUARD_CONFIRMATIONS: "3",
     EMIT_CREATED_ON_BOOTSTRAP: "false",
+    // The expiry alert becomes "safely archived": batch outputs are saved before they expire.
+    ARCHIVE_PURPOSES: "batch_output",
+    ARCHIVE_DIR: input.archiveDir,
+    ARCHIVE_SCHEDULE: timing.schedule,
     WEBHOOK_URL: input.webhook.url,
     WEBHOOK_SECRET: input.webhook.secret,
     WEBHOOK_TIMEOUT_MS: "5000",

@@ -48,7 +48,11 @@ function summarize(type: string, data: Data): string {
     case "file.reappeared":
       return `${name} is back`;
     case "file.expiring":
-      return `${name} expires in ${formatDuration(Number(data.seconds_left) * 1000)} (${String(data.window)} warning)`;
+      return `${name} expires in ${formatDuration(Number(data.seconds_left) * 1000)} (${String(data.window)} warning${data.archived === true ? ", safely archived" : ""})`;
+    case "file.archived":
+      return `${name} archived before it expires (${formatBytes(String(data.bytes ?? 0))}, sha256 ${String(data.sha256).slice(0, 12)}…, ${String(data.store)})`;
+    case "file.archive_failed":
+      return `${name} not archived: ${String(data.reason)} (attempt ${String(data.attempt)})`;
     case "file.expired":
       return `${name} expired${data.still_listed === true ? " (still listed)" : ""}`;
     case "sync.bootstrapped":

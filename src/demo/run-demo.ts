@@ -43,6 +43,9 @@ export interface DemoOptions {
   logDestination?: pino.DestinationStream;
 }
 
+/** The largest batch output among the demo's starting files (they are all archived). */
+const demoOutputMaxBytes = 256 * 1024;
+
 /** Seed of the starting files: the same 40 files every time. */
 const filesSeed = 7;
 
@@ -85,6 +88,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const simulator = await startSimulator({ apiKey, seed: filesSeed });
     cleanups.push(() => simulator.close());
     simulator.store.generate(demoStartingFiles, { seed: filesSeed });
+    // Generated outputs run up to 50 MB; the demo archives its outputs, so keep them small.
+    for (const file of simulator.store.list()) {
+      if (file.purpose === "batch_output" && file.bytes > demoOutputMaxBytes) {
+        simulator.store.update(file.id, { bytes: 1_000 + (file.bytes % demoOutputMaxBytes) });
+      }
+    }
 
     let typePrefix = "";
     let workerStartedAt = Date.now();
@@ -117,6 +126,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         webhook: { url: receiver.url, secret: webhookSecret },
         httpPort,
         logLevel,
+        archiveDir: resolve(env.DATA_DIR?.trim() || "./.data", "demo", "archive"),
         userEnv: env,
       }),
     );

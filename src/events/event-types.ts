@@ -8,6 +8,8 @@ export const eventTypes = [
   "file.reappeared",
   "sync.guarded",
   "file.expired",
+  "file.archived",
+  "file.archive_failed",
 ] as const;
 
 export type EventType = (typeof eventTypes)[number];

@@ -1,4 +1,5 @@
 import { bigintValue, type Db, type PrismaClient } from "../prisma.js";
+import { dedupeKeyFileId } from "./events.js";
 
 // archive_records: one row per version of a file to archive. Enqueueing and claims are set-based
 // (tagged queries: INSERT ... SELECT and SKIP LOCKED have no model API); outcomes are row-level
@@ -126,7 +127,7 @@ export async function recordArchived(
       data: {
         type: "file.archived",
         fileId: claim.fileId,
-        dedupeKey: `file.archived:${claim.fileId}:${claim.version}`,
+        dedupeKey: `file.archived:${dedupeKeyFileId(claim.fileId)}:${claim.version}`,
         data: {
           version: claim.version,
           store: content.store,
@@ -180,7 +181,7 @@ export async function recordArchiveFailure(
       data: {
         type: "file.archive_failed",
         fileId: claim.fileId,
-        dedupeKey: `file.archive_failed:${claim.fileId}:${claim.version}:${attempt}`,
+        dedupeKey: `file.archive_failed:${dedupeKeyFileId(claim.fileId)}:${claim.version}:${attempt}`,
         data: {
           version: claim.version,
           reason: failure.reason,

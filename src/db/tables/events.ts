@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { OutboxEvent } from "../../events/cloud-event.js";
 import { type Db, Prisma } from "../prisma.js";
 import { fileJson } from "./file-columns.js";
@@ -139,6 +140,13 @@ export async function eventExists(db: Db, id: string): Promise<boolean> {
 
 /** Ids longer than this many UTF-8 bytes appear in dedupe keys as their SHA-256 digest. */
 export const dedupeIdMaxBytes = 1024;
+
+/** The file's part of a dedupe key written from TypeScript: the same rule as `dedupeFileId`. */
+export function dedupeKeyFileId(fileId: string): string {
+  return Buffer.byteLength(fileId, "utf8") <= dedupeIdMaxBytes
+    ? fileId
+    : `sha256:${createHash("sha256").update(fileId, "utf8").digest("hex")}`;
+}
 
 /**
  * The file's part of an expiry dedupe key: the id itself when short (so keys written before
