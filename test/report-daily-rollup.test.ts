@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { makePool } from "../src/db/pool.js";
-import { makePrisma } from "../src/db/prisma.js";
 import { rollUpClosedDays } from "../src/db/tables/file-daily-rollup.js";
-import { silentLogger } from "../src/logging/logger.js";
 import { listDailyStats } from "../src/report/list-daily-stats.js";
 import { onCleanup } from "./helpers/cleanup.js";
+import { connectDatabase } from "./helpers/connect-database.js";
 import { useTestRoles } from "./helpers/reliability-roles.js";
 import { seedReportTimeline, syncAt, utcDay, utcDayName } from "./helpers/report-timeline.js";
 import { type SyncScenario, startSyncScenario } from "./helpers/sync-scenario.js";
@@ -74,19 +72,8 @@ describe("report stats on a role that may only read", () => {
     await s.db.query(`GRANT CONNECT ON DATABASE ${s.db.name} TO ${reader.name}`);
     await s.db.query(`GRANT USAGE ON SCHEMA public TO ${reader.name}`);
     await s.db.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader.name}`);
-    const pool = makePool({
-      url: reader.urlFor(s.db.url),
-      poolSize: 2,
-      connectTimeoutMs: 5_000,
-      statementTimeoutMs: 30_000,
-      idleInTransactionTimeoutMs: 30_000,
-      logger: silentLogger,
-    });
-    const prisma = makePrisma(pool);
-    onCleanup(async () => {
-      await prisma.$disconnect();
-      await pool.end();
-    });
+    const { prisma, close } = connectDatabase(reader.urlFor(s.db.url), 2);
+    onCleanup(close);
     await expect(rollUpClosedDays(prisma)).rejects.toThrow(/permission denied/i);
     const asReader = await listDailyStats(prisma, { days: 30 });
     const asOwner = await listDailyStats(s.db.prisma, { days: 30 });

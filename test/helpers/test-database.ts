@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { inject } from "vitest";
-import { makePool } from "../../src/db/pool.js";
-import { makePrisma, type PrismaClient } from "../../src/db/prisma.js";
-import { silentLogger } from "../../src/logging/logger.js";
+import type { PrismaClient } from "../../src/db/prisma.js";
 import { onCleanup } from "./cleanup.js";
+import { connectDatabase } from "./connect-database.js";
 import { databaseUrl, withAdmin } from "./global-setup.js";
 
 export interface TestDatabase {
@@ -33,18 +32,9 @@ export async function createTestDatabase(
     client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`),
   );
   const url = databaseUrl(adminUrl, name);
-  const pool = makePool({
-    url,
-    poolSize: 5,
-    connectTimeoutMs: 5_000,
-    statementTimeoutMs: 30_000,
-    idleInTransactionTimeoutMs: 30_000,
-    logger: silentLogger,
-  });
-  const prisma = makePrisma(pool);
+  const { pool, prisma, close } = connectDatabase(url);
   onCleanup(async () => {
-    await prisma.$disconnect().catch(() => {});
-    await pool.end().catch(() => {});
+    await close();
     await withAdmin(adminUrl, (client) =>
       client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     );
