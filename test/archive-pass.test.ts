@@ -275,6 +275,31 @@ describe("two replicas archiving the same account", () => {
   });
 });
 
+describe("a download longer than the lease", () => {
+  it("keeps its claim, so another replica never takes the file over", async () => {
+    const file = bed.simulator.store.add({ purpose: "batch_output", bytes: 20_000 });
+    await bed.sync();
+    // A store that takes 3 s to accept the content (a slow disk or upload), leases of 1 s.
+    const local = makeLocalDirectoryStore(bed.directory);
+    const slowStore = {
+      ...local,
+      put: async (...args: Parameters<typeof local.put>) => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        return local.put(...args);
+      },
+    };
+    const slow = bed.pass({ replicaId: "replica-slow", leaseMs: 1_000, store: slowStore });
+    await new Promise((resolve) => setTimeout(resolve, 1_800));
+    const other = await bed.pass({ replicaId: "replica-other", leaseMs: 1_000 });
+
+    expect(other).toMatchObject({ archived: 0, failed: 0 });
+    expect(await slow).toMatchObject({ archived: 1, failed: 0 });
+    const archived = (await bed.events()).filter((e) => e.type === "file.archived");
+    expect(archived.map((e) => e.file_id)).toEqual([file.id]);
+    expect((await bed.records())[0]).toMatchObject({ status: "archived", attempts: 1 });
+  });
+});
+
 describe("expiry warnings and reports", () => {
   it("say whether an expiring file is archived", async () => {
     const soon = Math.floor(Date.now() / 1000) + 1800;

@@ -8,6 +8,7 @@ import {
   recordArchived,
   recordArchiveFailure,
   releaseArchives,
+  renewArchiveLease,
 } from "../db/tables/archive-records.js";
 import type { Logger } from "../logging/logger.js";
 import type { NovitaClient } from "../novita/make-novita-client.js";
@@ -97,6 +98,18 @@ async function archiveClaim(
   outcome: ArchivePassOutcome,
 ): Promise<void> {
   const log = { fileId: claim.fileId, version: claim.version, attempt: claim.attempts + 1 };
+  // The lease is renewed while the download lasts (a third of it at a time), so a long one is
+  // never taken over; a renewal that fails is retried at the next tick, and the lease runs out
+  // only if this replica stops.
+  const renewal = setInterval(
+    () => {
+      const leaseUntil = new Date(now().getTime() + deps.leaseMs);
+      renewArchiveLease(deps.prisma, replicaId, claim, leaseUntil).catch((error: unknown) =>
+        deps.logger.warn({ ...log, err: error }, "could not renew an archive lease"),
+      );
+    },
+    Math.max(100, Math.floor(deps.leaseMs / 3)),
+  );
   try {
     const stored = await archiveOne(deps.client, deps.store, claim, now);
     const content = { store: deps.store.name, ...stored };
@@ -117,5 +130,7 @@ async function archiveClaim(
     const failure = { reason: error.code, message: error.message, nextAttemptAt };
     if (await recordArchiveFailure(deps.prisma, replicaId, claim, failure)) outcome.failed += 1;
     deps.logger.warn({ ...log, reason: error.code, err: error }, "file archive failed");
+  } finally {
+    clearInterval(renewal);
   }
 }

@@ -198,6 +198,23 @@ export async function recordArchiveFailure(
   });
 }
 
+/**
+ * Extends this replica's lease on a row it is still working on, so a long download is never
+ * taken over by another replica. Returns whether the lease was still this replica's.
+ */
+export async function renewArchiveLease(
+  db: Db,
+  replicaId: string,
+  claim: ClaimedArchive,
+  leaseUntil: Date,
+): Promise<boolean> {
+  const { count } = await db.archiveRecord.updateMany({
+    where: { fileId: claim.fileId, version: claim.version, lockedBy: replicaId },
+    data: { lockedUntil: leaseUntil },
+  });
+  return count > 0;
+}
+
 /** Gives leased rows back without counting an attempt (shutdown before the download began). */
 export async function releaseArchives(
   db: Db,
