@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type pg from "pg";
 import { recreateDatabase, startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
+import { makePool } from "../src/db/pool.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { findFreePort } from "../src/net/find-free-port.js";
 import type { Simulator } from "../src/simulator/index.js";
@@ -47,4 +49,16 @@ export function churn(simulator: Simulator, count: number): void {
   for (const file of files.slice(third, 2 * third)) simulator.store.remove(file.id);
   for (let i = 0; i < count - 2 * third; i++)
     simulator.store.add({ purpose: i % 2 ? "batch" : "batch_output" });
+}
+
+/** A pool for one measuring process: no statement timeouts (a figure may take minutes). */
+export function benchPool(url: string, poolSize: number): pg.Pool {
+  return makePool({
+    url,
+    poolSize,
+    connectTimeoutMs: 10_000,
+    statementTimeoutMs: 0,
+    idleInTransactionTimeoutMs: 0,
+    logger: silentLogger,
+  });
 }

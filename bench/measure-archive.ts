@@ -2,10 +2,10 @@
 //   measure-archive.ts <databaseUrl> <simulatorBaseUrl> <apiKey> <archiveDir> <concurrency>
 import { archiveOnce } from "../src/archive/archive-once.js";
 import { makeLocalDirectoryStore } from "../src/archive/stores/local-directory-store.js";
-import { makePool } from "../src/db/pool.js";
 import { makePrisma } from "../src/db/prisma.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
+import { benchPool } from "./bench-database.js";
 
 const [databaseUrl, baseUrl, apiKey, directory, concurrency] = process.argv.slice(2) as [
   string,
@@ -14,14 +14,7 @@ const [databaseUrl, baseUrl, apiKey, directory, concurrency] = process.argv.slic
   string,
   string,
 ];
-const pool = makePool({
-  url: databaseUrl,
-  poolSize: Number(concurrency) + 2,
-  connectTimeoutMs: 10_000,
-  statementTimeoutMs: 0,
-  idleInTransactionTimeoutMs: 0,
-  logger: silentLogger,
-});
+const pool = benchPool(databaseUrl, Number(concurrency) + 2);
 const prisma = makePrisma(pool);
 await pool.query("SELECT 1");
 const started = performance.now();

@@ -3,12 +3,12 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
-import { makePool } from "../src/db/pool.js";
 import { makePrisma } from "../src/db/prisma.js";
 import { copyListing } from "../src/db/stage-listing.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { syncOnce } from "../src/sync/sync-once.js";
+import { benchPool } from "./bench-database.js";
 import { stageListingThroughPrisma } from "./stage-listing-prisma.js";
 
 const [mode, databaseUrl, baseUrl, apiKey] = process.argv.slice(2) as [
@@ -17,14 +17,7 @@ const [mode, databaseUrl, baseUrl, apiKey] = process.argv.slice(2) as [
   string,
   string,
 ];
-const pool = makePool({
-  url: databaseUrl,
-  poolSize: 2,
-  connectTimeoutMs: 10_000,
-  statementTimeoutMs: 0,
-  idleInTransactionTimeoutMs: 0,
-  logger: silentLogger,
-});
+const pool = benchPool(databaseUrl, 2);
 await pool.query("SELECT 1"); // connection set-up is not part of any figure
 const client = makeNovitaClient({ baseUrl, apiKey, logger: silentLogger, retries: 0 });
 const started = performance.now();
