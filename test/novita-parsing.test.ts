@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseFileItem } from "../src/novita/file-schema.js";
 import { listRetryBackoff } from "../src/novita/list-files.js";
-import { parseListPage } from "../src/novita/parse-list-page.js";
 import { isSuccessCode } from "../src/novita/response-code.js";
 import { backoffDelayMs } from "../src/retry/backoff.js";
 import { parseRetryAfter } from "../src/retry/retry-after.js";
@@ -48,21 +47,6 @@ describe("the envelope code rule", () => {
     for (const code of [400, "401", 500, "503", 1, "error", "FAILED", true, {}, []]) {
       expect(isSuccessCode(code)).toBe(false);
     }
-  });
-});
-
-describe("list page parsing", () => {
-  const redact = (text: string) => text;
-
-  it("never turns an unreadable body into an empty list", () => {
-    for (const body of ["", "null", "[]", "{}", '{"data":null}', '{"data":{}}', "<html>"]) {
-      expect(() => parseListPage(body, redact)).toThrow(/Novita API sent/);
-    }
-  });
-
-  it("reads pagination fields", () => {
-    const page = parseListPage('{"data":[],"has_more":true,"last_id":"f9"}', redact);
-    expect(page).toEqual({ items: [], hasMore: true, lastId: "f9" });
   });
 });
 

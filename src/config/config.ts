@@ -28,7 +28,7 @@ const schema = z.object({
   NOVITA_TIMEOUT_MS: int(30_000, 1),
   NOVITA_DEADLINE_MS: int(300_000, 1),
   NOVITA_RETRIES: int(5, 0),
-  NOVITA_MAX_RESPONSE_BYTES: int(256 * 1024 * 1024, 1),
+  NOVITA_MAX_RESPONSE_BYTES: int(4 * 1024 * 1024 * 1024, 1),
   NOVITA_MAX_PAGES: int(1000, 1),
 
   DATABASE_URL: optionalText.pipe(postgresUrl.optional()),

@@ -5,8 +5,8 @@ import { backoffDelayMs } from "../retry/backoff.js";
 import { parseRetryAfter } from "../retry/retry-after.js";
 import { classifyFailure, readBodyLimited } from "./fetch-page.js";
 import { type ListContext, listRetryBackoff } from "./list-files.js";
+import { describeMessage } from "./list-page-parser.js";
 import { abortedError, errorForStatus, NovitaError } from "./novita-error.js";
-import { describeMessage } from "./parse-list-page.js";
 
 /** A content response as the consumer sees it: a Node stream, never a buffer. */
 export interface FileContent {

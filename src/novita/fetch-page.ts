@@ -1,7 +1,7 @@
 import { parseRetryAfter } from "../retry/retry-after.js";
 import type { ListContext } from "./list-files.js";
+import { describeMessage, type ListPageEnvelope, ListPageParser } from "./list-page-parser.js";
 import { abortedError, deadlineError, errorForStatus, NovitaError } from "./novita-error.js";
-import { describeMessage, type ListPage, parseListPage } from "./parse-list-page.js";
 import { scrubbedError } from "./redact-secret.js";
 
 /** Error bodies are only read for their message; no need for more than this. */
@@ -13,24 +13,36 @@ export interface PageTarget {
   attempt: number;
 }
 
+/** Receives a page's items as they are parsed (index: position of the first in the page). */
+export type PageItemsHandler = (items: unknown[], firstIndex: number) => Promise<void>;
+
 /**
- * One GET of one page: bounded by NOVITA_TIMEOUT_MS (or what is left of the deadline), body
- * size-limited, parsed into a ListPage. Every failure is a NovitaError. Reports the request to
- * `onRequest` and logs one debug line, whatever the outcome.
+ * One GET of one page, read as it arrives: each piece of the body is parsed and its completed
+ * items handed to `onItems`, which is awaited before the next piece is read (so a slow consumer
+ * slows the download instead of piling items up in memory). The envelope is checked at the end:
+ * a page is only good once its whole body was read. NOVITA_TIMEOUT_MS bounds the wait for the
+ * response and then each wait for more of the body (or what is left of the deadline); the body is
+ * size-limited. Every failure of the request is a NovitaError; an error thrown by `onItems` is
+ * passed on as it is. Reports the request to `onRequest` and logs one debug line, whatever the
+ * outcome.
  */
-export async function fetchPage(ctx: ListContext, target: PageTarget): Promise<ListPage> {
+export async function fetchPage(
+  ctx: ListContext,
+  target: PageTarget,
+  onItems: PageItemsHandler,
+): Promise<ListPageEnvelope> {
   if (ctx.signal?.aborted) throw abortedError();
   const remaining = ctx.deadlineAt - performance.now();
   if (remaining <= 0) throw deadlineError(ctx.deadlineMs, "another request");
-  const limitMs = Math.max(1, Math.ceil(Math.min(ctx.timeoutMs, remaining)));
-  const timeoutSignal = AbortSignal.timeout(limitMs);
-  const signal = ctx.signal ? AbortSignal.any([timeoutSignal, ctx.signal]) : timeoutSignal;
+  const watchdog = new ReadWatchdog(ctx);
+  const signal = ctx.signal ? AbortSignal.any([watchdog.signal, ctx.signal]) : watchdog.signal;
   const started = performance.now();
   let status: number | "error" = "error";
   let phase: "connect" | "body" = "connect";
-  let bytes = 0;
-  let failure: NovitaError | undefined;
+  const counted = { bytes: 0 };
+  let failure: unknown;
   try {
+    watchdog.arm();
     const response = await fetch(target.url, {
       method: "GET",
       headers: { Authorization: `Bearer ${ctx.apiKey}`, "Content-Type": "application/json" },
@@ -40,22 +52,25 @@ export async function fetchPage(ctx: ListContext, target: PageTarget): Promise<L
     status = response.status;
     phase = "body";
     if (response.status < 200 || response.status > 299) throw await errorForResponse(ctx, response);
-    const body = await readBodyLimited(response, ctx.maxResponseBytes);
-    bytes = body.byteLength;
-    return parseListPage(body.toString("utf8"), ctx.redact);
+    return await readListBody(ctx, response, { watchdog, onItems, counted });
   } catch (error) {
+    if (error instanceof ConsumerFailure) {
+      failure = error.cause;
+      throw error.cause;
+    }
     failure = classifyFailure(error, {
       phase,
-      timeoutSignal,
+      timeoutSignal: watchdog.signal,
       callerSignal: ctx.signal,
-      limitMs,
-      limitedByDeadline: remaining < ctx.timeoutMs,
+      limitMs: watchdog.limitMs,
+      limitedByDeadline: watchdog.limitedByDeadline,
       deadlineMs: ctx.deadlineMs,
       origin: new URL(target.url).origin,
       apiKey: ctx.apiKey,
     });
     throw failure;
   } finally {
+    watchdog.disarm();
     const durationMs = Math.round(performance.now() - started);
     reportRequest(ctx, status, durationMs);
     ctx.logger.debug(
@@ -64,11 +79,119 @@ export async function fetchPage(ctx: ListContext, target: PageTarget): Promise<L
         attempt: target.attempt,
         status,
         durationMs,
-        bytes,
-        error: failure?.code,
+        bytes: counted.bytes,
+        error:
+          failure instanceof NovitaError
+            ? failure.code
+            : failure === undefined
+              ? undefined
+              : "consumer",
       },
       "novita list request",
     );
+  }
+}
+
+/** An error of the items' consumer (the database, say): not a failure of the request. */
+class ConsumerFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the listing's consumer failed");
+  }
+}
+
+/**
+ * Reads a list body piece by piece through the page parser, handing items on as they complete.
+ * Fails with `too_large` past NOVITA_MAX_RESPONSE_BYTES (before reading, when Content-Length
+ * declares more) and with a cut-off `bad_response` when fewer bytes than declared arrive.
+ */
+async function readListBody(
+  ctx: ListContext,
+  response: Response,
+  reading: { watchdog: ReadWatchdog; onItems: PageItemsHandler; counted: { bytes: number } },
+): Promise<ListPageEnvelope> {
+  const declared = declaredLength(response);
+  if (declared !== null && declared > ctx.maxResponseBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(`declares ${declared} bytes`, ctx.maxResponseBytes);
+  }
+  const parser = new ListPageParser(ctx.redact);
+  const decoder = new TextDecoder("utf-8");
+  let index = 0;
+  const hand = async (items: unknown[]) => {
+    if (items.length === 0) return;
+    reading.watchdog.disarm();
+    try {
+      await reading.onItems(items, index);
+    } catch (error) {
+      throw new ConsumerFailure(error);
+    }
+    index += items.length;
+  };
+  const body = response.body;
+  if (body !== null) {
+    const reader = body.getReader();
+    let finished = false;
+    try {
+      for (;;) {
+        reading.watchdog.arm();
+        const { done, value } = await reader.read();
+        reading.watchdog.disarm();
+        if (done) break;
+        reading.counted.bytes += value.byteLength;
+        if (reading.counted.bytes > ctx.maxResponseBytes) {
+          throw tooLarge(`went past ${ctx.maxResponseBytes} bytes`, ctx.maxResponseBytes);
+        }
+        await hand(parser.write(decoder.decode(value, { stream: true })));
+      }
+      finished = true;
+    } finally {
+      if (!finished) await reader.cancel().catch(() => undefined);
+    }
+  }
+  if (declared !== null && reading.counted.bytes !== declared) {
+    throw new NovitaError(
+      "bad_response",
+      `Novita response was cut off: got ${reading.counted.bytes} of ${declared} bytes`,
+      { retryable: true },
+    );
+  }
+  await hand(parser.write(decoder.decode()));
+  return parser.end();
+}
+
+/**
+ * Aborts the request when the API keeps us waiting longer than NOVITA_TIMEOUT_MS (or what is left
+ * of the listing deadline), for the response or for the next piece of the body. Time spent by the
+ * consumer between reads does not count.
+ */
+class ReadWatchdog {
+  readonly #controller = new AbortController();
+  readonly #ctx: ListContext;
+  #timer: NodeJS.Timeout | undefined;
+  limitMs = 0;
+  limitedByDeadline = false;
+
+  constructor(ctx: ListContext) {
+    this.#ctx = ctx;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  arm(): void {
+    clearTimeout(this.#timer);
+    const remaining = this.#ctx.deadlineAt - performance.now();
+    this.limitedByDeadline = remaining < this.#ctx.timeoutMs;
+    this.limitMs = Math.max(1, Math.ceil(Math.min(this.#ctx.timeoutMs, remaining)));
+    this.#timer = setTimeout(
+      () => this.#controller.abort(new DOMException("timed out", "TimeoutError")),
+      this.limitMs,
+    );
+  }
+
+  disarm(): void {
+    clearTimeout(this.#timer);
   }
 }
 

@@ -1,5 +1,6 @@
 export type { NovitaFile } from "./file-schema.js";
-export type { FileListing, InvalidItem } from "./list-files.js";
+export type { FileListing, InvalidItem, ListingSummary } from "./list-files.js";
+export type { ListedItems, ListingSink } from "./listing-sink.js";
 export {
   makeNovitaClient,
   type NovitaClient,

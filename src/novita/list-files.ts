@@ -3,44 +3,63 @@ import type { Logger } from "../logging/logger.js";
 import { type BackoffPolicy, backoffDelayMs } from "../retry/backoff.js";
 import type { Sleep } from "../time/sleep.js";
 import { fetchPage } from "./fetch-page.js";
-import { FileCollector, type InvalidItem } from "./file-collector.js";
+import { FileCollector } from "./file-collector.js";
 import type { NovitaFile } from "./file-schema.js";
+import type { ListPageEnvelope } from "./list-page-parser.js";
+import type { InvalidItem, ListingSink } from "./listing-sink.js";
+import { ListingValidator } from "./listing-validator.js";
 import { abortedError, deadlineError, NovitaError } from "./novita-error.js";
-import type { ListPage } from "./parse-list-page.js";
 
-export type { InvalidItem } from "./file-collector.js";
+export type { InvalidItem } from "./listing-sink.js";
 
-/** A complete listing of the account's files. Failures throw instead: never a partial list. */
-export interface FileListing {
-  files: NovitaFile[];
-  invalid: InvalidItem[];
-  /** ids of invalid items whose id was readable: the sync treats them as seen, never disappeared */
-  invalidIds: string[];
+/** What streaming a listing into a sink did. Failures throw instead: never a partial listing. */
+export interface ListingSummary {
+  /** Items left out because they failed validation. */
+  invalid: number;
   pages: number;
   /** HTTP requests made, retries included. */
   requests: number;
   durationMs: number;
 }
 
-/**
- * Lists every file, following OpenAI-style pagination (`has_more` + `last_id` → `?after=`) when
- * the API uses it. A repeated cursor or more than NOVITA_MAX_PAGES pages fails with `pagination`.
- */
+/** A complete listing held in memory (see FileCollector). */
+export interface FileListing extends Omit<ListingSummary, "invalid"> {
+  files: NovitaFile[];
+  invalid: InvalidItem[];
+  /** ids of invalid items whose id was readable: the sync treats them as seen, never disappeared */
+  invalidIds: string[];
+}
+
+/** Lists every file into memory: streamFiles into a FileCollector. */
 export async function listFiles(ctx: ListContext): Promise<FileListing> {
+  const collector = new FileCollector();
+  const summary = await streamFiles(ctx, collector);
+  const { files, invalid, invalidIds } = collector.finish(ctx.logger);
+  return { ...summary, files, invalid, invalidIds };
+}
+
+/**
+ * Streams every file into `sink`, page after page, each page's items validated as its body
+ * arrives. Follows OpenAI-style pagination (`has_more` + `last_id` → `?after=`) when the API uses
+ * it; a repeated cursor or more than NOVITA_MAX_PAGES pages fails with `pagination`. When this
+ * resolves, the sink has received exactly one good response per page; when it throws, the listing
+ * is unusable (the sink decides what to drop).
+ */
+export async function streamFiles(ctx: ListContext, sink: ListingSink): Promise<ListingSummary> {
   const started = performance.now();
-  const collector = new FileCollector(ctx.logger);
+  const validator = new ListingValidator(ctx.logger);
   const seenCursors = new Set<string>();
   let after: string | null = null;
   let pages = 0;
   let requests = 0;
   for (;;) {
     pages += 1;
-    const fetched = await fetchPageWithRetry(ctx, {
-      url: pageUrl(ctx.baseUrl, after),
-      page: pages,
-    });
+    const fetched = await fetchPageWithRetry(
+      ctx,
+      { url: pageUrl(ctx.baseUrl, after), page: pages },
+      { sink, validator },
+    );
     requests += fetched.attempts;
-    collector.addPage(fetched.page.items, pages);
     if (!fetched.page.hasMore) break;
     const cursor = nextCursor(fetched.page);
     if (seenCursors.has(cursor)) {
@@ -56,13 +75,11 @@ export async function listFiles(ctx: ListContext): Promise<FileListing> {
     seenCursors.add(cursor);
     after = cursor;
   }
+  validator.finish();
   const durationMs = Math.round(performance.now() - started);
-  const result = collector.finish();
-  ctx.logger.debug(
-    { files: result.files.length, invalid: result.invalid.length, pages, requests, durationMs },
-    "novita listing complete",
-  );
-  return { ...result, pages, requests, durationMs };
+  const invalid = validator.invalid;
+  ctx.logger.debug({ invalid, pages, requests, durationMs }, "novita listing complete");
+  return { invalid, pages, requests, durationMs };
 }
 
 function pageUrl(baseUrl: string, after: string | null): string {
@@ -72,10 +89,9 @@ function pageUrl(baseUrl: string, after: string | null): string {
 }
 
 /** `last_id`, or failing that the id of the page's last item (what OpenAI's last_id is). */
-function nextCursor(page: ListPage): string {
+function nextCursor(page: ListPageEnvelope): string {
   if (page.lastId !== null) return page.lastId;
-  const last = page.items.at(-1) as { id?: unknown } | undefined;
-  if (typeof last?.id === "string" && last.id !== "") return last.id;
+  if (page.lastItemId !== null && page.lastItemId !== "") return page.lastItemId;
   throw paginationError("the API reported has_more without a last_id to continue from");
 }
 
@@ -84,13 +100,13 @@ function paginationError(what: string): NovitaError {
 }
 
 export interface FetchedPage {
-  page: ListPage;
+  page: ListPageEnvelope;
   /** HTTP requests it took, retries included. */
   attempts: number;
 }
 
 /**
- * Fetches one page, retrying retryable failures up to NOVITA_RETRIES times with exponential
+ * Fetches one page into the sink, retrying retryable failures up to NOVITA_RETRIES times with exponential
  * backoff and jitter, or the server's Retry-After (capped). p-retry runs the loop; the waiting is
  * done here (p-retry's own delay is 0) so that Retry-After and the listing deadline can decide it.
  * Gives up with `deadline` rather than sleep past NOVITA_DEADLINE_MS.
@@ -98,13 +114,18 @@ export interface FetchedPage {
 export async function fetchPageWithRetry(
   ctx: ListContext,
   target: { url: string; page: number },
+  into: { sink: ListingSink; validator: ListingValidator },
 ): Promise<FetchedPage> {
   let attempts = 0;
   try {
     const page = await pRetry(
-      (attempt) => {
+      async (attempt) => {
         attempts = attempt;
-        return fetchPage(ctx, { ...target, attempt });
+        into.validator.startPage(attempt > 1);
+        await into.sink.startPage(target.page, attempt > 1);
+        return fetchPage(ctx, { ...target, attempt }, (items, firstIndex) =>
+          into.sink.add(into.validator.validate(items, target.page, firstIndex)),
+        );
       },
       {
         retries: ctx.retries,

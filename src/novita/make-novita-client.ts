@@ -2,7 +2,8 @@ import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { type Sleep, sleep } from "../time/sleep.js";
 import { downloadFileContent, type FileContent } from "./download-file-content.js";
-import { type FileListing, listFiles } from "./list-files.js";
+import { type FileListing, type ListingSummary, listFiles, streamFiles } from "./list-files.js";
+import type { ListingSink } from "./listing-sink.js";
 import { redactSecret } from "./redact-secret.js";
 
 export interface NovitaClientOptions {
@@ -10,13 +11,13 @@ export interface NovitaClientOptions {
   baseUrl: string;
   /** Sent only as `Authorization: Bearer …`; never logged, never in URLs or errors. */
   apiKey: string;
-  /** Limit for each HTTP request, body included. Default 30 000. */
+  /** Longest wait for the API: for a response, then for each next piece of its body. Default 30 000. */
   timeoutMs?: number;
   /** Limit for a whole listing: all pages, retries and waits. Default 300 000. */
   deadlineMs?: number;
   /** Retries per request after the first attempt (p-retry `retries`). Default 5. */
   retries?: number;
-  /** Largest response body accepted. Default 256 MiB. */
+  /** Largest response body accepted (a guard against runaway answers). Default 4 GiB. */
   maxResponseBytes?: number;
   /** Most pages followed before failing with `pagination`. Default 1000. */
   maxPages?: number;
@@ -34,8 +35,13 @@ export interface NovitaClientOptions {
 }
 
 export interface NovitaClient {
-  /** The complete file list, or a thrown NovitaError; never a partial list. */
+  /** The complete file list in memory, or a thrown NovitaError; never a partial list. */
   listFiles(): Promise<FileListing>;
+  /**
+   * Streams the complete file list into `sink` as it downloads (memory does not grow with the
+   * account); resolves once every page was delivered whole, or throws a NovitaError.
+   */
+  streamFiles(sink: ListingSink): Promise<ListingSummary>;
   /** Streams one file's content to `consume`, retried as a list page is (download-file-content.ts). */
   downloadFileContent<T>(fileId: string, consume: (content: FileContent) => Promise<T>): Promise<T>;
 }
@@ -44,7 +50,7 @@ export const novitaClientDefaults = {
   timeoutMs: 30_000,
   deadlineMs: 300_000,
   retries: 5,
-  maxResponseBytes: 256 * 1024 * 1024,
+  maxResponseBytes: 4 * 1024 * 1024 * 1024,
   maxPages: 1000,
   maxRetryAfterMs: 60_000,
 } as const;
@@ -73,6 +79,8 @@ export function makeNovitaClient(options: NovitaClientOptions): NovitaClient {
   return {
     listFiles: () =>
       listFiles({ ...resolved, deadlineAt: performance.now() + resolved.deadlineMs }),
+    streamFiles: (sink) =>
+      streamFiles({ ...resolved, deadlineAt: performance.now() + resolved.deadlineMs }, sink),
     downloadFileContent: (fileId, consume) => downloadFileContent(resolved, fileId, consume),
   };
 }
