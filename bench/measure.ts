@@ -67,7 +67,7 @@ if (mode === "floor" || mode === "floor-unnest") {
   const outcome = await syncOnce(
     {
       db: { pool, prisma },
-      listFiles: () => client.listFiles(),
+      streamFiles: (sink) => client.streamFiles(sink),
       logger: silentLogger,
       settings: {
         disappearanceConfirmations: 1,

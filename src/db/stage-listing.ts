@@ -21,23 +21,71 @@ export async function copyListing(
 ): Promise<void> {
   await pipeline(
     Readable.from(copyChunks(runId, files, firstPosition)),
-    client.query(copyFrom("COPY sync_listing FROM STDIN")),
+    client.query(
+      copyFrom(
+        "COPY sync_listing (run_id, position, id, object, filename, bytes, purpose, created_at, expires_at, total_requests, metadata, page, item) FROM STDIN",
+      ),
+    ),
   );
 }
 
-/** Stages ids of listed items that are not staged files (invalid, refused): they count as seen. */
+/**
+ * Stages ids of listed items that are not staged files (invalid, refused) at positions
+ * `firstPosition`, `firstPosition + 1`, ...: they count as seen.
+ */
 export async function insertSeenInvalid(
   client: pg.ClientBase,
   runId: number,
   ids: readonly string[],
+  firstPosition: number,
 ): Promise<void> {
   if (ids.length === 0) return;
   await client.query(
     `INSERT INTO sync_seen_invalid (run_id, position, id)
-     SELECT $1, coalesce((SELECT max(position) FROM sync_seen_invalid WHERE run_id = $1), 0) + n, id
-       FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n)`,
+     SELECT $1, $3 + n - 1, id FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n)`,
+    [runId, ids, firstPosition],
+  );
+}
+
+/** Deletes the run's staged rows from these positions on (what a failed page attempt staged). */
+export async function deleteStagedFrom(
+  client: pg.ClientBase,
+  runId: number,
+  from: { position: number; invalidPosition: number },
+): Promise<void> {
+  await client.query("DELETE FROM sync_listing WHERE run_id = $1 AND position >= $2", [
+    runId,
+    from.position,
+  ]);
+  await client.query("DELETE FROM sync_seen_invalid WHERE run_id = $1 AND position >= $2", [
+    runId,
+    from.invalidPosition,
+  ]);
+}
+
+/**
+ * Leaves one staged row per id, the last the listing had (the newest state the API sent), among
+ * `ids` or, when null, among all the run's rows. Returns how many rows it dropped and a few ids.
+ */
+export async function deleteEarlierDuplicates(
+  client: pg.ClientBase,
+  runId: number,
+  ids: readonly string[] | null,
+): Promise<{ dropped: number; sample: string[] }> {
+  const { rows } = await client.query<{ dropped: number; sample: string[] | null }>(
+    `WITH last AS (
+       SELECT id, max(position) AS position FROM sync_listing
+        WHERE run_id = $1 AND ($2::text[] IS NULL OR id = ANY($2::text[]))
+        GROUP BY id HAVING count(*) > 1
+     ), dropped AS (
+       DELETE FROM sync_listing l USING last
+        WHERE l.run_id = $1 AND l.id = last.id AND l.position < last.position
+       RETURNING l.id
+     )
+     SELECT count(*)::int AS dropped, (array_agg(DISTINCT id))[1:10] AS sample FROM dropped`,
     [runId, ids],
   );
+  return { dropped: rows[0]?.dropped ?? 0, sample: rows[0]?.sample ?? [] };
 }
 
 /** The files in COPY's text format, a few thousand rows per chunk. */
@@ -60,7 +108,7 @@ function* copyChunks(
 
 /** One file's columns of sync_listing after run_id and position, tab-separated. */
 function copyRow(file: NovitaFile): string {
-  return `${field(file.id)}\t${field(file.object)}\t${field(file.filename)}\t${file.bytes}\t${field(file.purpose)}\t${file.createdAt.toISOString()}\t${file.expiresAt?.toISOString() ?? "\\N"}\t${file.totalRequests ?? "\\N"}\t${field(JSON.stringify(file.metadata))}`;
+  return `${field(file.id)}\t${field(file.object)}\t${field(file.filename)}\t${file.bytes}\t${field(file.purpose)}\t${file.createdAt.toISOString()}\t${file.expiresAt?.toISOString() ?? "\\N"}\t${file.totalRequests ?? "\\N"}\t${field(JSON.stringify(file.metadata))}\t${file.page}\t${file.index}`;
 }
 
 const needsEscape = /[\\\t\n\r]/;

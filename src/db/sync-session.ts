@@ -2,7 +2,12 @@ import type pg from "pg";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { NovitaFile } from "../novita/index.js";
-import { copyListing, insertSeenInvalid } from "./stage-listing.js";
+import {
+  copyListing,
+  deleteEarlierDuplicates,
+  deleteStagedFrom,
+  insertSeenInvalid,
+} from "./stage-listing.js";
 
 // The session exception (docs/architecture.md): the sync lock is a session-level advisory lock
 // held on one connection across the fetch, which Prisma's pool cannot give. The listing is
@@ -19,9 +24,16 @@ export const stagingLockKey = syncLockKey + 1;
 /** The sync's own connection, holding the sync lock. */
 export interface SyncSession {
   /** COPYs files into sync_listing under the run (see copyListing); commits. */
-  stageFiles(runId: number, files: readonly NovitaFile[], firstPosition?: number): Promise<void>;
-  /** Stages ids seen in the listing that are not staged files; commits. */
-  stageSeenInvalid(runId: number, ids: readonly string[]): Promise<void>;
+  stageFiles(runId: number, files: readonly NovitaFile[], firstPosition: number): Promise<void>;
+  /** Stages ids seen in the listing that are not staged files, from a position on; commits. */
+  stageSeenInvalid(runId: number, ids: readonly string[], firstPosition: number): Promise<void>;
+  /** Deletes the run's staged rows from these positions on; commits. */
+  unstageFrom(runId: number, from: { position: number; invalidPosition: number }): Promise<void>;
+  /** Keeps the last staged row of each repeated id (among `ids`, or all when null); commits. */
+  dropEarlierDuplicates(
+    runId: number,
+    ids: readonly string[] | null,
+  ): Promise<{ dropped: number; sample: string[] }>;
   /**
    * Deletes every staged row. Only the lock holder stages, so rows of another run were left by
    * one that died. DELETE, not TRUNCATE: the runtime role has data rights only.
@@ -65,7 +77,11 @@ export async function withSyncSession<T>(
       return await body({
         stageFiles: (runId, files, firstPosition) =>
           onSession(() => copyListing(client, runId, files, firstPosition)),
-        stageSeenInvalid: (runId, ids) => onSession(() => insertSeenInvalid(client, runId, ids)),
+        stageSeenInvalid: (runId, ids, firstPosition) =>
+          onSession(() => insertSeenInvalid(client, runId, ids, firstPosition)),
+        unstageFrom: (runId, from) => onSession(() => deleteStagedFrom(client, runId, from)),
+        dropEarlierDuplicates: (runId, ids) =>
+          onSession(() => deleteEarlierDuplicates(client, runId, ids)),
         // One simple query is one implicit transaction: the lock is held until both are empty.
         // On a failed connection it would only wait for a timeout; the next run empties them.
         emptyStaging: () =>

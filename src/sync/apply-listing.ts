@@ -1,6 +1,5 @@
 import { plainDatabaseError } from "../db/database-error.js";
 import type { Db, PrismaClient } from "../db/prisma.js";
-import type { SyncSession } from "../db/sync-session.js";
 import { insertRunEvent } from "../db/tables/events.js";
 import {
   findMissingFiles,
@@ -10,7 +9,8 @@ import {
   resetSeenMissedFiles,
 } from "../db/tables/files-apply.js";
 import {
-  keepOnlyStagedFiles,
+  findStagedFiles,
+  keepOnlyStagedPositions,
   leaveOutStagedFiles,
   lockStaging,
 } from "../db/tables/sync-listing.js";
@@ -18,14 +18,13 @@ import { finishRun } from "../db/tables/sync-runs.js";
 import { applyTransactionOptions, savepoint } from "../db/transaction.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
-import type { FileListing, NovitaFile } from "../novita/index.js";
 import { applyChangedFiles } from "./apply-listed-files.js";
 import { disappearFiles, recordRunMisses } from "./apply-missing-files.js";
-import { findRefusedFiles, type RefusedFile, warnRefusedFiles } from "./isolate-refused-files.js";
+import { findRefusedPlaces, warnRefusedFiles } from "./isolate-refused-files.js";
 import { describeDataError, isDataError } from "./listing-data-errors.js";
+import type { StagedListing } from "./listing-stager.js";
 import { planDisappearances } from "./plan-disappearances.js";
 import type { RunCounts } from "./run-counts.js";
-import { stageRunListing } from "./stage-run-listing.js";
 import type { SyncSettings } from "./sync-settings.js";
 
 export interface ListingRun extends RunContext {
@@ -34,30 +33,26 @@ export interface ListingRun extends RunContext {
 }
 
 /**
- * Stages a complete listing, then applies it in ONE Prisma transaction: new, changed, reappeared
- * and disappeared files, their versions, their outbox events and the run's counts. A file whose
- * values the database refuses (a data error validation did not foresee) is found, left out and
- * counted as invalid like any invalid item, and the rest is applied in the same run.
+ * Applies a complete staged listing in ONE Prisma transaction: new, changed, reappeared and
+ * disappeared files, their versions, their outbox events and the run's counts. A file whose values
+ * the database refuses (a data error validation did not foresee) is found, left out and counted
+ * as invalid like any invalid item, and the rest is applied in the same run. `invalid` counts the
+ * items already left out (validation, and files refused while staging).
  */
 export async function applyListing(
   prisma: PrismaClient,
-  session: SyncSession,
   settings: SyncSettings,
-  listing: FileListing,
+  listing: StagedListing & { invalid: number },
   run: ListingRun,
 ): Promise<{ status: "succeeded" | "guarded"; counts: RunCounts }> {
-  const refusedAtCopy = await stageRunListing(session, run.runId, listing);
-  warnRefusedFiles(run.log, refusedAtCopy);
-  const staged = withoutFiles(listing.files, refusedAtCopy);
   try {
     return await prisma.$transaction(async (tx) => {
       await lockStaging(tx);
-      const { applied, refused } = await writeIsolatingRefused(tx, settings, run, staged);
-      const invalid = listing.invalid.length + refusedAtCopy.length + refused;
+      const { applied, refused } = await writeIsolatingRefused(tx, settings, run, listing);
       return finishApply(tx, settings, run, {
         ...applied,
-        filesSeen: staged.length - refused,
-        invalid,
+        filesSeen: listing.files - refused,
+        invalid: listing.invalid + refused,
       });
     }, applyTransactionOptions);
   } catch (error) {
@@ -70,7 +65,7 @@ async function writeIsolatingRefused(
   tx: Db,
   settings: SyncSettings,
   run: ListingRun,
-  files: readonly NovitaFile[],
+  listing: StagedListing,
 ): Promise<{ applied: Written; refused: number }> {
   const emitCreated = !(await isMirrorEmpty(tx)) || settings.emitCreatedOnBootstrap;
   const bootstrap = { emitCreated, emitBootstrapped: !emitCreated };
@@ -81,19 +76,26 @@ async function writeIsolatingRefused(
     const error = plainDatabaseError(thrown);
     if (!isDataError(error)) throw error;
     await savepoint(tx, "ROLLBACK TO SAVEPOINT", "listing");
-    const found = await findRefusedFiles(files, (part) => probeWrite(tx, run, part, emitCreated));
-    if (found.length === 0) throw describeDataError(coerceError(error), files);
-    warnRefusedFiles(run.log, found);
-    await leaveOutStagedFiles(
-      tx,
-      run.runId,
-      found.map(({ file }) => file.id),
+    const found = await findRefusedPlaces(
+      { start: 1, end: listing.lastPosition + 1 },
+      (start, end) => probeWrite(tx, run, { start, end }, emitCreated),
     );
+    if (found.length === 0) throw describeDataError(coerceError(error), []);
+    const reasons = new Map(found.map(({ at, reason }) => [at, reason]));
+    const staged = await findStagedFiles(tx, run.runId, [...reasons.keys()]);
+    warnRefusedFiles(
+      run.log,
+      staged.map(({ position, id, page, item }) => ({
+        id,
+        page,
+        index: item,
+        reason: reasons.get(position)!,
+      })),
+    );
+    await leaveOutStagedFiles(tx, run.runId, [...reasons.keys()]);
     const applied = await writeListing(tx, settings, run, bootstrap).catch((retry: unknown) => {
       const retryError = plainDatabaseError(retry);
-      throw isDataError(retryError)
-        ? describeDataError(coerceError(retryError), files)
-        : retryError;
+      throw isDataError(retryError) ? describeDataError(coerceError(retryError), []) : retryError;
     });
     return { applied, refused: found.length };
   }
@@ -122,23 +124,20 @@ async function writeListing(
 }
 
 /**
- * Writes `files` as the run would (insert new files, apply changes, with the run's events) under
- * a savepoint it always rolls back, so nothing of it stays: the data error it hit, or null.
+ * Writes the staged files at positions [start, end) as the run would (insert new files, apply
+ * changes, with the run's events) under a savepoint it always rolls back, so nothing of it stays:
+ * the data error it hit, or null.
  */
 async function probeWrite(
   tx: Db,
   run: RunContext,
-  files: readonly NovitaFile[],
+  positions: { start: number; end: number },
   emitCreated: boolean,
 ): Promise<Error | null> {
   await savepoint(tx, "SAVEPOINT", "probe");
   let refusal: Error | null = null;
   try {
-    await keepOnlyStagedFiles(
-      tx,
-      run.runId,
-      files.map((file) => file.id),
-    );
+    await keepOnlyStagedPositions(tx, run.runId, positions);
     await insertNewFiles(tx, run, emitCreated);
     await applyChangedFiles(tx, run);
   } catch (thrown) {
@@ -193,13 +192,4 @@ async function finishApply(
   const status = plan.guarded ? "guarded" : "succeeded";
   await finishRun(tx, run.runId, status, counts);
   return { status, counts };
-}
-
-function withoutFiles(
-  files: readonly NovitaFile[],
-  refused: readonly RefusedFile[],
-): readonly NovitaFile[] {
-  if (refused.length === 0) return files;
-  const ids = new Set(refused.map(({ file }) => file.id));
-  return files.filter((file) => !ids.has(file.id));
 }

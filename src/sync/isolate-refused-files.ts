@@ -1,37 +1,40 @@
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
-import type { NovitaFile } from "../novita/index.js";
 
-/** A listed file the database would not store, with the database's own message. */
+/** A listed file the database would not store, where the listing had it, and the database's word. */
 export interface RefusedFile {
-  file: NovitaFile;
+  id: string;
+  page: number;
+  index: number;
   reason: string;
 }
 
 /**
- * Writes `part` (the files from `start` of the listing) as the run would: the data error the
- * database answered, or null when it took them. Any other error is thrown.
+ * Writes the part [start, end) of something addressed by consecutive numbers (a chunk's indexes,
+ * the staged listing's positions) as the run would: the data error the database answered, or
+ * null when it took them. Any other error is thrown.
  */
-export type WriteProbe = (part: readonly NovitaFile[], start: number) => Promise<Error | null>;
+export type WriteProbe = (start: number, end: number) => Promise<Error | null>;
 
 /**
- * Finds the files whose values the database refuses although validation accepted them, by
- * bisecting the listing: a part the probe writes without a data error is cleared whole, a part
- * that fails is split in two, down to single files. Parts at one depth are disjoint, so the whole
- * search costs at most log2(files) full writes, and one bad file about two.
+ * Finds the places whose values the database refuses although validation accepted them, by
+ * bisecting [start, end): a part the probe writes without a data error is cleared whole, a part
+ * that fails is split in two, down to single places. Parts at one depth are disjoint, so the
+ * whole search costs at most log2(size) full writes, and one bad file about two.
  */
-export async function findRefusedFiles(
-  files: readonly NovitaFile[],
+export async function findRefusedPlaces(
+  range: { start: number; end: number },
   probe: WriteProbe,
-): Promise<RefusedFile[]> {
-  const refused: RefusedFile[] = [];
-  const parts: { start: number; end: number }[] = [{ start: 0, end: files.length }];
+): Promise<{ at: number; reason: string }[]> {
+  const refused: { at: number; reason: string }[] = [];
+  const parts = [range];
   while (parts.length > 0) {
     const { start, end } = parts.pop()!;
-    const error = await probe(files.slice(start, end), start);
+    if (end <= start) continue;
+    const error = await probe(start, end);
     if (error === null) continue;
     if (end - start === 1) {
-      refused.push({ file: files[start]!, reason: coerceError(error).message });
+      refused.push({ at: start, reason: coerceError(error).message });
       continue;
     }
     const middle = start + Math.ceil((end - start) / 2);
@@ -42,14 +45,9 @@ export async function findRefusedFiles(
 
 /** Logs each refused file as an invalid item, with where it was in the listing and why. */
 export function warnRefusedFiles(log: Logger, refused: readonly RefusedFile[]): void {
-  for (const { file, reason } of refused) {
+  for (const { id, page, index, reason } of refused) {
     log.warn(
-      {
-        page: file.page,
-        index: file.index,
-        id: file.id,
-        problem: `the database refused it: ${reason}`,
-      },
+      { page, index, id, problem: `the database refused it: ${reason}` },
       "novita file item is invalid; left out of the listing",
     );
   }

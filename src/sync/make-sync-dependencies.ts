@@ -19,7 +19,7 @@ export function makeSyncDependencies(
   });
   return {
     db,
-    listFiles: () => client.listFiles(),
+    streamFiles: (sink) => client.streamFiles(sink),
     logger,
     settings: config.sync,
   };

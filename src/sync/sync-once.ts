@@ -5,16 +5,17 @@ import { withSyncSession } from "../db/sync-session.js";
 import { closeAbandonedRuns, failRun, openRun, recordSkippedRun } from "../db/tables/sync-runs.js";
 import { AppError, coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
-import type { FileListing } from "../novita/index.js";
+import type { ListingSink, ListingSummary } from "../novita/index.js";
 import { applyListing } from "./apply-listing.js";
+import { ListingStager } from "./listing-stager.js";
 import { emptyCounts, type RunCounts } from "./run-counts.js";
 import type { SyncSettings, SyncTrigger } from "./sync-settings.js";
 
 export interface SyncDependencies {
   /** The pool (for the sync's own session) and the Prisma client on it. */
   db: DatabaseHandles;
-  /** Fetches the complete listing, or throws: never a partial one. */
-  listFiles: () => Promise<FileListing>;
+  /** Streams the complete listing into the sink, or throws: never a partial one. */
+  streamFiles: (sink: ListingSink) => Promise<ListingSummary>;
   logger: Logger;
   settings: SyncSettings;
 }
@@ -32,8 +33,8 @@ export interface SyncOutcome {
 
 /**
  * One sync run, on a session that holds the sync lock from before the fetch to after the apply:
- * open the run row, fetch the listing, stage it (COPY on that session), then apply it in ONE
- * Prisma transaction (new, changed, reappeared and disappeared files, their versions, their
+ * open the run row, stream the listing into the staging tables while it downloads (COPY on that
+ * session), then apply it in ONE Prisma transaction (new, changed, reappeared and disappeared files, their versions, their
  * outbox events and the run's counts). If anything fails, nothing of the run is applied and the
  * run row ends `failed` with the reason. The staged rows are deleted either way.
  */
@@ -58,14 +59,25 @@ export async function syncOnce(
     try {
       const abandoned = await closeAbandonedRuns(prisma, run.id);
       if (abandoned > 0) log.warn({ abandoned }, "closed runs left running by a process that died");
-      const listing = await deps.listFiles();
-      invalid = listing.invalid.length;
-      const { status, counts } = await applyListing(prisma, session, deps.settings, listing, {
-        runId: run.id,
-        at: run.startedAt,
-        force: options.force ?? false,
-        log,
+      await session.emptyStaging();
+      const stager = new ListingStager(session, run.id, log);
+      const listing = await deps.streamFiles(stager).catch(async (error: unknown) => {
+        await stager.abandon();
+        throw error;
       });
+      const staged = await stager.finish();
+      invalid = listing.invalid + staged.refused.length;
+      const { status, counts } = await applyListing(
+        prisma,
+        deps.settings,
+        { ...staged, invalid },
+        {
+          runId: run.id,
+          at: run.startedAt,
+          force: options.force ?? false,
+          log,
+        },
+      );
       const durationMs = Math.round(performance.now() - started);
       const details = { status, ...counts, durationMs, requests: listing.requests };
       const { filesSeen, ...changes } = counts;

@@ -35,7 +35,7 @@ export function syncWith(s: SyncScenario, options: SyncWithOptions = {}): Promis
     {
       db:
         options.pool === undefined ? s.db : { pool: options.pool, prisma: prismaOn(options.pool) },
-      listFiles: () => client.listFiles(),
+      streamFiles: (sink) => client.streamFiles(sink),
       logger: options.logger ?? silentLogger,
       settings: { ...defaultSyncSettings, ...options.settings },
     },

@@ -53,7 +53,7 @@ export async function startSyncScenario(
       syncOnce(
         {
           db,
-          listFiles: () => client.listFiles(),
+          streamFiles: (sink) => client.streamFiles(sink),
           logger: silentLogger,
           settings: { ...defaultSyncSettings, ...settings, ...options.settings },
         },

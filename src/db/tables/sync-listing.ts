@@ -12,28 +12,45 @@ export async function lockStaging(db: Db): Promise<void> {
   await db.$queryRaw`SELECT pg_advisory_xact_lock(${stagingLockKey}::bigint)::text`;
 }
 
-/** Leaves only these ids of the run's staged files (a probe, under a savepoint it rolls back). */
-export async function keepOnlyStagedFiles(
+/** Leaves only the run's staged files at positions [start, end) (a probe, under a savepoint). */
+export async function keepOnlyStagedPositions(
   db: Db,
   runId: number,
-  ids: readonly string[],
+  positions: { start: number; end: number },
 ): Promise<void> {
   await db.$executeRaw`
     DELETE FROM sync_listing
-     WHERE run_id = ${runId}::int AND NOT (id = ANY(${[...ids]}::text[]))`;
+     WHERE run_id = ${runId}::int
+       AND NOT (position >= ${positions.start}::int AND position < ${positions.end}::int)`;
+}
+
+/** The staged files at these positions: id and where the listing had them. */
+export async function findStagedFiles(
+  db: Db,
+  runId: number,
+  positions: readonly number[],
+): Promise<{ position: number; id: string; page: number; item: number }[]> {
+  return db.syncListing.findMany({
+    where: { runId, position: { in: [...positions] } },
+    select: { position: true, id: true, page: true, item: true },
+  });
 }
 
 /** Moves staged files the database refused to the run's seen-but-invalid ids. */
 export async function leaveOutStagedFiles(
   db: Db,
   runId: number,
-  ids: readonly string[],
+  positions: readonly number[],
 ): Promise<void> {
   await db.$executeRaw`
-    DELETE FROM sync_listing WHERE run_id = ${runId}::int AND id = ANY(${[...ids]}::text[])`;
-  await db.$executeRaw`
+    WITH moved AS (
+      DELETE FROM sync_listing
+       WHERE run_id = ${runId}::int AND position = ANY(${[...positions]}::int[])
+      RETURNING id
+    )
     INSERT INTO sync_seen_invalid (run_id, position, id)
     SELECT ${runId}::int,
-           coalesce((SELECT max(position) FROM sync_seen_invalid WHERE run_id = ${runId}::int), 0) + n, id
-      FROM unnest(${[...ids]}::text[]) WITH ORDINALITY AS t(id, n)`;
+           coalesce((SELECT max(position) FROM sync_seen_invalid WHERE run_id = ${runId}::int), 0)
+             + row_number() OVER (), id
+      FROM moved`;
 }

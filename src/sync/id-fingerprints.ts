@@ -1,0 +1,59 @@
+/**
+ * A compact set of 53-bit fingerprints of file ids, to notice an id listed twice without keeping
+ * the ids: 8 bytes a slot, at most half the slots used (16 MiB at a million files). A repeat it
+ * reports is certain for the fingerprint and nearly certain for the id (two different ids share a
+ * fingerprint about once in 10^10 listings of a million files); the caller checks repeats
+ * exactly, so a false one costs a query, never a file.
+ */
+export class IdFingerprints {
+  #slots = new Float64Array(1 << 16);
+  #mask = (1 << 16) - 1;
+  #size = 0;
+
+  /** Adds the id's fingerprint; true when it was already there. */
+  add(id: string): boolean {
+    const fingerprint = fingerprintOf(id);
+    if (this.#size * 2 >= this.#slots.length) this.#grow();
+    const found = place(this.#slots, this.#mask, fingerprint);
+    if (!found) this.#size += 1;
+    return found;
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    this.#slots = new Float64Array(old.length * 2);
+    this.#mask = this.#slots.length - 1;
+    for (const fingerprint of old)
+      if (fingerprint !== 0) place(this.#slots, this.#mask, fingerprint);
+  }
+}
+
+/** Puts the fingerprint in its slot (linear probing); true when it was there already. */
+function place(slots: Float64Array, mask: number, fingerprint: number): boolean {
+  let slot = fingerprint % (mask + 1);
+  for (;;) {
+    const held = slots[slot]!;
+    if (held === 0) {
+      slots[slot] = fingerprint;
+      return false;
+    }
+    if (held === fingerprint) return true;
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** cyrb53 (a public-domain 53-bit string hash), never 0: 0 marks an empty slot. */
+function fingerprintOf(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0) || 1;
+}
