@@ -12,13 +12,15 @@ export async function stageListingThroughPrisma(
   await prisma.$executeRaw`
     INSERT INTO sync_listing
     SELECT ${runId}::int, p, id, object, filename, bytes, purpose, created_at, expires_at,
-           total_requests, metadata
+           total_requests, metadata, page, item
       FROM unnest(
       ${files.map((f) => f.id)}::text[], ${files.map((f) => f.object)}::text[],
       ${files.map((f) => f.filename)}::text[], ${files.map((f) => f.bytes)}::bigint[],
       ${files.map((f) => f.purpose)}::text[], ${files.map((f) => f.createdAt)}::timestamptz[],
       ${files.map((f) => f.expiresAt)}::timestamptz[],
       ${files.map((f) => f.totalRequests)}::integer[],
-      ${files.map((f) => JSON.stringify(f.metadata))}::jsonb[]) WITH ORDINALITY AS t(
-        id, object, filename, bytes, purpose, created_at, expires_at, total_requests, metadata, p)`;
+      ${files.map((f) => JSON.stringify(f.metadata))}::jsonb[],
+      ${files.map((f) => f.page)}::integer[], ${files.map((f) => f.index)}::integer[])
+      WITH ORDINALITY AS t(id, object, filename, bytes, purpose, created_at, expires_at,
+                           total_requests, metadata, page, item, p)`;
 }

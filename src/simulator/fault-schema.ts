@@ -21,17 +21,21 @@ export const faultSchema = z
     z.object({ kind: z.literal("malformed-json") }),
     /** An HTML error page (default HTTP 200, as some proxies do). */
     z.object({ kind: z.literal("html"), status: z.number().int().min(100).max(599).optional() }),
-    /** Content-Length larger than what is sent, then the socket is destroyed. */
-    z.object({ kind: z.literal("truncated") }),
-    /** Chunked body, socket destroyed half-way through. */
-    z.object({ kind: z.literal("close-mid-body") }),
+    /** Content-Length of the whole body, then the socket is destroyed after `fraction` (0.5) of it. */
+    z.object({ kind: z.literal("truncated"), fraction: z.number().gt(0).lt(1).optional() }),
+    /** Chunked body, socket destroyed after `fraction` (0.5) of it. */
+    z.object({ kind: z.literal("close-mid-body"), fraction: z.number().gt(0).lt(1).optional() }),
     /** Socket destroyed before any response (a network error for the client). */
     z.object({ kind: z.literal("reset") }),
-    /** HTTP 200 with an error `code` (and an empty data array) in the body. */
+    /**
+     * HTTP 200 with an error `code` in the body: before an empty data array, or with
+     * `afterData` after the whole normal list (a streaming reader meets it last).
+     */
     z.object({
       kind: z.literal("error-code"),
       code: z.union([z.string(), z.number()]),
       message: z.string().optional(),
+      afterData: z.boolean().optional(),
     }),
     /** A successful, empty list. */
     z.object({ kind: z.literal("empty") }),

@@ -24,7 +24,8 @@ export function serveList(
     res.socket?.destroy();
     return;
   }
-  const canned = cannedReply(fault);
+  const canned =
+    fault?.kind === "error-code" && fault.afterData === true ? null : cannedReply(fault);
   if (canned !== null) {
     sendText(res, canned.status, canned.text, canned.contentType, canned.headers);
     return;
@@ -34,9 +35,13 @@ export function serveList(
     sendJson(res, built.status, built.body);
     return;
   }
-  const buffer = Buffer.from(JSON.stringify(built.body), "utf8");
+  const body = fault?.kind === "error-code" ? codeAfterData(built.body, fault) : built.body;
+  const buffer = Buffer.from(JSON.stringify(body), "utf8");
   if (fault?.kind === "truncated" || fault?.kind === "close-mid-body") {
-    sendHalfThenDestroy(res, buffer, fault.kind === "truncated");
+    sendPartThenDestroy(res, buffer, {
+      declareLength: fault.kind === "truncated",
+      fraction: fault.fraction ?? 0.5,
+    });
   } else if (fault?.kind === "chunked") {
     res.writeHead(200, { "Content-Type": "application/json" });
     res.write(buffer);
@@ -48,6 +53,15 @@ export function serveList(
     });
     res.end(buffer);
   }
+}
+
+/** The body with its `code` and `message` moved after `data`, set to the fault's. */
+function codeAfterData(
+  body: Record<string, unknown>,
+  fault: { code: string | number; message?: string | undefined },
+): Record<string, unknown> {
+  const { code: _code, message: _message, ...rest } = body;
+  return { ...rest, code: fault.code, message: fault.message ?? "error" };
 }
 
 /** Faults whose answer does not depend on the files. */
@@ -90,12 +104,16 @@ function cannedReply(fault: Fault | null): CannedReply | null {
   }
 }
 
-/** Promises the whole body (Content-Length) or streams it chunked, then dies half-way. */
-function sendHalfThenDestroy(res: ServerResponse, buffer: Buffer, declareLength: boolean): void {
+/** Promises the whole body (Content-Length) or streams it chunked, then dies part-way. */
+function sendPartThenDestroy(
+  res: ServerResponse,
+  buffer: Buffer,
+  cut: { declareLength: boolean; fraction: number },
+): void {
   res.writeHead(200, {
     "Content-Type": "application/json",
-    ...(declareLength ? { "Content-Length": String(buffer.byteLength) } : {}),
+    ...(cut.declareLength ? { "Content-Length": String(buffer.byteLength) } : {}),
   });
   res.flushHeaders();
-  res.write(buffer.subarray(0, Math.floor(buffer.byteLength / 2)), () => res.destroy());
+  res.write(buffer.subarray(0, Math.floor(buffer.byteLength * cut.fraction)), () => res.destroy());
 }

@@ -55,6 +55,9 @@ export class ListingStager implements ListingSink {
   }
 
   async startPage(_page: number, retry: boolean): Promise<void> {
+    // A new page starts from a clean cut: what the previous page left goes out first, so every
+    // row of this page is numbered from here and a retry can drop exactly them.
+    if (!retry) await this.#ship();
     await this.#settle();
     if (!retry) {
       this.#pageStart = {
