@@ -39,6 +39,13 @@ export interface SyncSession {
    * one that died. DELETE, not TRUNCATE: the runtime role has data rights only.
    */
   emptyStaging(): Promise<void>;
+  /**
+   * Refreshes the staging tables' statistics, so the apply's joins are planned for the rows just
+   * staged rather than for what the tables held when autovacuum last looked (a plan for an empty
+   * table turns a million-row anti-join into minutes). Only the tables' owner may: for another
+   * role PostgreSQL skips it with a warning and the plan relies on autovacuum's statistics.
+   */
+  analyzeStaging(): Promise<void>;
 }
 
 /**
@@ -84,6 +91,10 @@ export async function withSyncSession<T>(
           onSession(() => deleteEarlierDuplicates(client, runId, ids)),
         // One simple query is one implicit transaction: the lock is held until both are empty.
         // On a failed connection it would only wait for a timeout; the next run empties them.
+        analyzeStaging: () =>
+          onSession(async () => {
+            await client.query("ANALYZE sync_listing, sync_seen_invalid");
+          }),
         emptyStaging: () =>
           onSession(async () => {
             if (broken) return;

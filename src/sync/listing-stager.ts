@@ -90,11 +90,12 @@ export class ListingStager implements ListingSink {
     }
   }
 
-  /** Stages what is left, waits for it, and settles repeated ids. */
+  /** Stages what is left, waits for it, settles repeated ids and refreshes the statistics. */
   async finish(): Promise<StagedListing> {
     await this.#ship();
     await this.#settle();
     const duplicates = await this.#dropEarlierDuplicates();
+    await this.#session.analyzeStaging();
     return {
       files: this.#stagedFiles - duplicates,
       refused: this.#refused,
