@@ -8,6 +8,9 @@ import type { NovitaFile } from "../novita/index.js";
 // on the sync's own connection, outside any transaction, so each statement commits and the apply
 // transaction (Prisma, on another pooled connection) can read what it staged.
 
+const copyStatement =
+  "COPY sync_listing (run_id, position, id, object, filename, bytes, purpose, created_at, expires_at, total_requests, metadata, page, item) FROM STDIN";
+
 /**
  * Copies files into sync_listing under the run, at positions `firstPosition`, `firstPosition + 1`,
  * ... (one COPY, ten times faster than Prisma's tagged insert at 100k files: bench/). A value the
@@ -21,17 +24,55 @@ export async function copyListing(
 ): Promise<void> {
   await pipeline(
     Readable.from(copyChunks(runId, files, firstPosition)),
-    client.query(
-      copyFrom(
-        "COPY sync_listing (run_id, position, id, object, filename, bytes, purpose, created_at, expires_at, total_requests, metadata, page, item) FROM STDIN",
-      ),
-    ),
+    client.query(copyFrom(copyStatement)),
+  );
+}
+
+/** Copies lines made by listingCopyLine into sync_listing in one COPY (see copyListing). */
+export async function copyListingLines(
+  client: pg.ClientBase,
+  lines: readonly string[],
+): Promise<void> {
+  await pipeline(Readable.from([lines.join("")]), client.query(copyFrom(copyStatement)));
+}
+
+/** One file as a line of COPY text for sync_listing, at `position` under the run. */
+export function listingCopyLine(runId: number, position: number, file: NovitaFile): string {
+  return `${runId}\t${position}\t${copyRow(file)}\n`;
+}
+
+/** What a line made by listingCopyLine says of its file, for messages about it. */
+export function readListingCopyLine(
+  line: string,
+): Pick<NovitaFile, "id" | "object" | "filename" | "purpose" | "metadata" | "page" | "index"> {
+  const fields = line.replace(/\n$/, "").split("\t").map(unescapeField);
+  let metadata: Record<string, unknown> = {};
+  try {
+    metadata = JSON.parse(fields[10] ?? "{}") as Record<string, unknown>;
+  } catch {
+    // Only for naming the field at fault: unreadable metadata reads as none.
+  }
+  return {
+    id: fields[2] ?? "",
+    object: fields[3] ?? "",
+    filename: fields[4] ?? "",
+    purpose: fields[6] ?? "",
+    metadata,
+    page: Number(fields[11]),
+    index: Number(fields[12]),
+  };
+}
+
+function unescapeField(value: string): string {
+  return value.replace(/\\[\\tnr]/g, (sequence) =>
+    sequence === "\\t" ? "\t" : sequence === "\\n" ? "\n" : sequence === "\\r" ? "\r" : "\\",
   );
 }
 
 /**
  * Stages ids of listed items that are not staged files (invalid, refused) at positions
- * `firstPosition`, `firstPosition + 1`, ...: they count as seen.
+ * `firstPosition`, `firstPosition + 1`, ...: they count as seen. (The stager puts a file refused
+ * at COPY at minus its listing position, apart from the invalid items' own numbering.)
  */
 export async function insertSeenInvalid(
   client: pg.ClientBase,
@@ -47,7 +88,10 @@ export async function insertSeenInvalid(
   );
 }
 
-/** Deletes the run's staged rows from these positions on (what a failed page attempt staged). */
+/**
+ * Deletes the run's staged rows from these positions on (what a failed page attempt staged),
+ * including the seen ids of files refused from `position` on (staged at minus their position).
+ */
 export async function deleteStagedFrom(
   client: pg.ClientBase,
   runId: number,
@@ -57,10 +101,10 @@ export async function deleteStagedFrom(
     runId,
     from.position,
   ]);
-  await client.query("DELETE FROM sync_seen_invalid WHERE run_id = $1 AND position >= $2", [
-    runId,
-    from.invalidPosition,
-  ]);
+  await client.query(
+    "DELETE FROM sync_seen_invalid WHERE run_id = $1 AND (position >= $2::int OR position <= -($3::int))",
+    [runId, from.invalidPosition, from.position],
+  );
 }
 
 /**
@@ -99,7 +143,7 @@ function* copyChunks(
     let chunk = "";
     let position = firstPosition + start;
     for (const file of files.slice(start, start + rowsPerChunk)) {
-      chunk += `${runId}\t${position}\t${copyRow(file)}\n`;
+      chunk += listingCopyLine(runId, position, file);
       position += 1;
     }
     yield chunk;

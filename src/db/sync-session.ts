@@ -1,9 +1,8 @@
 import type pg from "pg";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
-import type { NovitaFile } from "../novita/index.js";
 import {
-  copyListing,
+  copyListingLines,
   deleteEarlierDuplicates,
   deleteStagedFrom,
   insertSeenInvalid,
@@ -23,8 +22,8 @@ export const stagingLockKey = syncLockKey + 1;
 
 /** The sync's own connection, holding the sync lock. */
 export interface SyncSession {
-  /** COPYs files into sync_listing under the run (see copyListing); commits. */
-  stageFiles(runId: number, files: readonly NovitaFile[], firstPosition: number): Promise<void>;
+  /** COPYs lines made by listingCopyLine into sync_listing, in one COPY; commits. */
+  stageLines(lines: readonly string[]): Promise<void>;
   /** Stages ids seen in the listing that are not staged files, from a position on; commits. */
   stageSeenInvalid(runId: number, ids: readonly string[], firstPosition: number): Promise<void>;
   /** Deletes the run's staged rows from these positions on; commits. */
@@ -82,8 +81,7 @@ export async function withSyncSession<T>(
     if (rows[0]?.taken !== true) return await body(null);
     try {
       return await body({
-        stageFiles: (runId, files, firstPosition) =>
-          onSession(() => copyListing(client, runId, files, firstPosition)),
+        stageLines: (lines) => onSession(() => copyListingLines(client, lines)),
         stageSeenInvalid: (runId, ids, firstPosition) =>
           onSession(() => insertSeenInvalid(client, runId, ids, firstPosition)),
         unstageFrom: (runId, from) => onSession(() => deleteStagedFrom(client, runId, from)),

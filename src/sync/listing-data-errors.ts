@@ -14,6 +14,12 @@ export function isDataError(error: unknown): boolean {
   return /^(22|54)/.test(sqlStateOf(error) ?? "");
 }
 
+/** What a message about a staged file can say of it. */
+type DescribedFile = Pick<
+  NovitaFile,
+  "id" | "object" | "filename" | "purpose" | "metadata" | "page" | "index"
+>;
+
 /** The staged listing's file columns (src/db/stage-listing.ts). */
 const stagedColumns = ["id", ...stateColumns] as const;
 
@@ -23,7 +29,7 @@ const stagedColumns = ["id", ...stateColumns] as const;
  */
 export function describeDataError(
   error: Error,
-  staged: readonly NovitaFile[],
+  staged: readonly DescribedFile[],
 ): AppError<"database"> {
   const where = (error as { where?: unknown }).where;
   const at =
@@ -50,7 +56,7 @@ export function describeDataError(
  * The field that makes a staged line unreadable. An encoding error names only the line: the
  * database refuses it before splitting it into columns.
  */
-function unstorableField(file: NovitaFile): string | undefined {
+function unstorableField(file: DescribedFile): string | undefined {
   const text = (["id", "object", "filename", "purpose"] as const).find(
     (field) => !isStorableText(file[field]),
   );

@@ -1,7 +1,8 @@
+import { listingCopyLine, readListingCopyLine } from "../db/stage-listing.js";
 import type { SyncSession } from "../db/sync-session.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
-import type { ListedItems, ListingSink, NovitaFile } from "../novita/index.js";
+import type { ListedItems, ListingSink } from "../novita/index.js";
 import { IdFingerprints } from "./id-fingerprints.js";
 import { findRefusedPlaces, type RefusedFile, warnRefusedFiles } from "./isolate-refused-files.js";
 import { describeDataError, isDataError } from "./listing-data-errors.js";
@@ -24,25 +25,28 @@ export interface StagedListing {
 }
 
 /**
- * Streams a listing into the run's staging tables while it downloads: validated files go out in
- * COPYs of a few thousand rows, one COPY in flight while the next fills, so the download, the
- * parsing and the load overlap and memory stays flat. Invalid items' ids are staged as seen. A
- * page attempted again first deletes what its failed attempt staged (rows are numbered by their
- * place in the listing). A COPY the database refuses for a value is staged part by part down to
- * the refused files (seen-but-invalid). Repeated ids are noticed by fingerprint and settled in the
+ * Streams a listing into the run's staging tables while it downloads: each validated file becomes
+ * a line of COPY text at once (so the parsed objects die young and memory stays flat), and lines
+ * go out in COPYs of a few thousand, one COPY in flight while the next batch fills, so the
+ * download, the parsing and the load overlap. Invalid items' ids are staged as seen. Rows are
+ * numbered by their place in the listing; a page attempted again first deletes what its failed
+ * attempt staged. A COPY the database refuses for a value is staged part by part down to the
+ * refused files (seen-but-invalid). Repeated ids are noticed by fingerprint and settled in the
  * database by `finish`: the last occurrence wins, as it did in memory.
  */
 export class ListingStager implements ListingSink {
   readonly #session: SyncSession;
   readonly #runId: number;
   readonly #log: Logger;
+  /** Next position for a file (sync_listing) and for an invalid item's id (sync_seen_invalid). */
   #position = 1;
   #invalidPosition = 1;
   #stagedFiles = 0;
   #refused: RefusedFile[] = [];
   #pageStart = { position: 1, invalidPosition: 1, stagedFiles: 0, refused: 0 };
-  #files: NovitaFile[] = [];
+  #lines: string[] = [];
   #invalidIds: string[] = [];
+  #firstInvalidPosition = 1;
   #inFlight: Promise<void> | null = null;
   readonly #fingerprints = new IdFingerprints();
   #possibleRepeats = new Set<string>();
@@ -55,8 +59,8 @@ export class ListingStager implements ListingSink {
   }
 
   async startPage(_page: number, retry: boolean): Promise<void> {
-    // A new page starts from a clean cut: what the previous page left goes out first, so every
-    // row of this page is numbered from here and a retry can drop exactly them.
+    // A new page starts from a clean cut: what the previous page left goes out first, so a retry
+    // can drop exactly this page's rows.
     if (!retry) await this.#ship();
     await this.#settle();
     if (!retry) {
@@ -69,9 +73,9 @@ export class ListingStager implements ListingSink {
       return;
     }
     // Fingerprints of the failed attempt stay: its ids come again and are checked as repeats.
-    this.#files = [];
-    this.#invalidIds = [];
     const start = this.#pageStart;
+    this.#lines = [];
+    this.#invalidIds = [];
     await this.#session.unstageFrom(this.#runId, start);
     this.#position = start.position;
     this.#invalidPosition = start.invalidPosition;
@@ -82,10 +86,16 @@ export class ListingStager implements ListingSink {
   async add(items: ListedItems): Promise<void> {
     for (const file of items.files) {
       if (this.#fingerprints.add(file.id)) this.#notePossibleRepeat(file.id);
-      this.#files.push(file);
+      this.#lines.push(listingCopyLine(this.#runId, this.#position, file));
+      this.#position += 1;
     }
-    for (const item of items.invalid) if (item.id !== null) this.#invalidIds.push(item.id);
-    if (this.#files.length >= rowsPerCopy || this.#invalidIds.length >= rowsPerCopy) {
+    for (const item of items.invalid) {
+      if (item.id === null) continue;
+      if (this.#invalidIds.length === 0) this.#firstInvalidPosition = this.#invalidPosition;
+      this.#invalidIds.push(item.id);
+      this.#invalidPosition += 1;
+    }
+    if (this.#lines.length >= rowsPerCopy || this.#invalidIds.length >= rowsPerCopy) {
       await this.#ship();
     }
   }
@@ -110,19 +120,15 @@ export class ListingStager implements ListingSink {
     this.#inFlight = null;
   }
 
-  /** Sends the files gathered so far on their way, once the previous COPY is done. */
+  /** Sends the lines gathered so far on their way, once the previous COPY is done. */
   async #ship(): Promise<void> {
     await this.#settle();
-    const files = this.#files;
+    const lines = this.#lines;
     const invalidIds = this.#invalidIds;
-    if (files.length === 0 && invalidIds.length === 0) return;
-    this.#files = [];
+    if (lines.length === 0 && invalidIds.length === 0) return;
+    this.#lines = [];
     this.#invalidIds = [];
-    const position = this.#position;
-    const invalidPosition = this.#invalidPosition;
-    this.#position += files.length;
-    this.#invalidPosition += invalidIds.length;
-    const staging = this.#stage(files, position, invalidIds, invalidPosition);
+    const staging = this.#stage(lines, invalidIds, this.#firstInvalidPosition);
     // Awaited by the next #settle; until then a failure must not count as unhandled.
     staging.catch(() => undefined);
     this.#inFlight = staging;
@@ -134,31 +140,27 @@ export class ListingStager implements ListingSink {
     await inFlight;
   }
 
-  async #stage(
-    files: NovitaFile[],
-    position: number,
-    invalidIds: string[],
-    invalidPosition: number,
-  ): Promise<void> {
+  async #stage(lines: string[], invalidIds: string[], invalidPosition: number): Promise<void> {
     const session = this.#session;
     await session.stageSeenInvalid(this.#runId, invalidIds, invalidPosition);
-    if (files.length === 0) return;
+    if (lines.length === 0) return;
     try {
-      await session.stageFiles(this.#runId, files, position);
-      this.#stagedFiles += files.length;
+      await session.stageLines(lines);
+      this.#stagedFiles += lines.length;
     } catch (error) {
       if (!isDataError(error)) throw error;
-      await this.#stageAroundRefused(files, position, coerceError(error));
+      await this.#stageAroundRefused(lines, coerceError(error));
     }
   }
 
   /**
-   * A value in `files` made the COPY fail, which staged none of them: stage them part by part,
-   * bisecting down to the refused files, which are staged as seen-but-invalid instead.
+   * A value in `lines` made the COPY fail, which staged none of them: stage them part by part,
+   * bisecting down to the refused files. Each refused file's id is staged as seen, at minus its
+   * position (its place in sync_listing stays empty).
    */
-  async #stageAroundRefused(files: NovitaFile[], position: number, error: Error): Promise<void> {
-    const found = await findRefusedPlaces({ start: 0, end: files.length }, (start, end) =>
-      this.#session.stageFiles(this.#runId, files.slice(start, end), position + start).then(
+  async #stageAroundRefused(lines: string[], error: Error): Promise<void> {
+    const found = await findRefusedPlaces({ start: 0, end: lines.length }, (start, end) =>
+      this.#session.stageLines(lines.slice(start, end)).then(
         () => null,
         (partError: unknown) => {
           if (!isDataError(partError)) throw partError;
@@ -166,18 +168,17 @@ export class ListingStager implements ListingSink {
         },
       ),
     );
-    if (found.length === 0) throw describeDataError(error, files);
+    if (found.length === 0) throw describeDataError(error, lines.map(readListingCopyLine));
     const refused = found.map(({ at, reason }) => {
-      const file = files[at]!;
-      return { id: file.id, page: file.page, index: file.index, reason };
+      const { id, page, index } = readListingCopyLine(lines[at]!);
+      return { id, page, index, reason, position: positionOf(lines[at]!) };
     });
     warnRefusedFiles(this.#log, refused);
     this.#refused.push(...refused);
-    this.#stagedFiles += files.length - refused.length;
-    // Positions of refused files are left empty in sync_listing; their ids take new ones here.
-    const ids = refused.map(({ id }) => id);
-    await this.#session.stageSeenInvalid(this.#runId, ids, this.#invalidPosition);
-    this.#invalidPosition += ids.length;
+    this.#stagedFiles += lines.length - refused.length;
+    for (const { id, position } of refused) {
+      await this.#session.stageSeenInvalid(this.#runId, [id], -position);
+    }
   }
 
   #notePossibleRepeat(id: string): void {
@@ -201,4 +202,10 @@ export class ListingStager implements ListingSink {
     }
     return dropped;
   }
+}
+
+/** The position a COPY line was made for (its second field). */
+function positionOf(line: string): number {
+  const start = line.indexOf("\t") + 1;
+  return Number(line.slice(start, line.indexOf("\t", start)));
 }
