@@ -94,11 +94,14 @@ async function main() {
   print(rows);
 }
 
-/** Runs one measurement in a child process (asynchronously: the simulator lives in this one). */
+/**
+ * Runs one measurement in a child process (asynchronously: the simulator lives in this one), with
+ * node's young generation capped as the image and `npm start` run it (see the Dockerfile).
+ */
 async function measure(mode: string, url: string, baseUrl: string) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", measureScript, mode, url, baseUrl, apiKey],
+    ["--max-semi-space-size=8", "--import", "tsx", measureScript, mode, url, baseUrl, apiKey],
     { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as {

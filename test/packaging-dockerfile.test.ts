@@ -153,6 +153,7 @@ describe("the Dockerfile", () => {
     expect(finalOf("COPY").some((c) => script.startsWith(`${c.args.split(/\s+/)[0]}/`))).toBe(true);
     expect(exec(finalOf("ENTRYPOINT").at(-1) as Instruction)).toEqual([
       "node",
+      "--max-semi-space-size=8",
       "bin/novita-file-sync.js",
     ]);
     expect(exec(finalOf("CMD").at(-1) as Instruction)).toEqual(["worker"]);

@@ -28,12 +28,9 @@ export async function copyListing(
   );
 }
 
-/** Copies lines made by listingCopyLine into sync_listing in one COPY (see copyListing). */
-export async function copyListingLines(
-  client: pg.ClientBase,
-  lines: readonly string[],
-): Promise<void> {
-  await pipeline(Readable.from([lines.join("")]), client.query(copyFrom(copyStatement)));
+/** Copies COPY text made of listingCopyLine lines into sync_listing, in one COPY. */
+export async function copyListingText(client: pg.ClientBase, text: Buffer): Promise<void> {
+  await pipeline(Readable.from([text]), client.query(copyFrom(copyStatement)));
 }
 
 /** One file as a line of COPY text for sync_listing, at `position` under the run. */

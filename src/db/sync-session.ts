@@ -2,7 +2,7 @@ import type pg from "pg";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import {
-  copyListingLines,
+  copyListingText,
   deleteEarlierDuplicates,
   deleteStagedFrom,
   insertSeenInvalid,
@@ -22,8 +22,8 @@ export const stagingLockKey = syncLockKey + 1;
 
 /** The sync's own connection, holding the sync lock. */
 export interface SyncSession {
-  /** COPYs lines made by listingCopyLine into sync_listing, in one COPY; commits. */
-  stageLines(lines: readonly string[]): Promise<void>;
+  /** COPYs text made of listingCopyLine lines into sync_listing, in one COPY; commits. */
+  stageText(text: Buffer): Promise<void>;
   /** Stages ids seen in the listing that are not staged files, from a position on; commits. */
   stageSeenInvalid(runId: number, ids: readonly string[], firstPosition: number): Promise<void>;
   /** Deletes the run's staged rows from these positions on; commits. */
@@ -81,7 +81,7 @@ export async function withSyncSession<T>(
     if (rows[0]?.taken !== true) return await body(null);
     try {
       return await body({
-        stageLines: (lines) => onSession(() => copyListingLines(client, lines)),
+        stageText: (text) => onSession(() => copyListingText(client, text)),
         stageSeenInvalid: (runId, ids, firstPosition) =>
           onSession(() => insertSeenInvalid(client, runId, ids, firstPosition)),
         unstageFrom: (runId, from) => onSession(() => deleteStagedFrom(client, runId, from)),

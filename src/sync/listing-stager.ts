@@ -1,4 +1,5 @@
-import { listingCopyLine, readListingCopyLine } from "../db/stage-listing.js";
+import { ListingCopyBatch } from "../db/listing-copy-batch.js";
+import { readListingCopyLine } from "../db/stage-listing.js";
 import type { SyncSession } from "../db/sync-session.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
@@ -7,8 +8,8 @@ import { IdFingerprints } from "./id-fingerprints.js";
 import { findRefusedPlaces, type RefusedFile, warnRefusedFiles } from "./isolate-refused-files.js";
 import { describeDataError, isDataError } from "./listing-data-errors.js";
 
-/** Files per COPY: large enough that a COPY's round trip is noise, small enough to stay flat. */
-const rowsPerCopy = 5_000;
+/** Invalid items' ids staged per insert. */
+const idsPerInsert = 5_000;
 /** Ids that may be repeats, checked one by one; past this, the whole staged listing is checked. */
 const maxPossibleRepeats = 10_000;
 
@@ -26,9 +27,9 @@ export interface StagedListing {
 
 /**
  * Streams a listing into the run's staging tables while it downloads: each validated file becomes
- * a line of COPY text at once (so the parsed objects die young and memory stays flat), and lines
- * go out in COPYs of a few thousand, one COPY in flight while the next batch fills, so the
- * download, the parsing and the load overlap. Invalid items' ids are staged as seen. Rows are
+ * a line of COPY text at once, written outside the heap (so the parsed objects die young and
+ * memory stays flat), and batches go out in COPYs of a few thousand rows, one COPY in flight
+ * while the next batch fills, so the download, the parsing and the load overlap. Invalid items' ids are staged as seen. Rows are
  * numbered by their place in the listing; a page attempted again first deletes what its failed
  * attempt staged. A COPY the database refuses for a value is staged part by part down to the
  * refused files (seen-but-invalid). Repeated ids are noticed by fingerprint and settled in the
@@ -44,7 +45,9 @@ export class ListingStager implements ListingSink {
   #stagedFiles = 0;
   #refused: RefusedFile[] = [];
   #pageStart = { position: 1, invalidPosition: 1, stagedFiles: 0, refused: 0 };
-  #lines: string[] = [];
+  /** The batch filling, and a spare: the other one is in flight or empty. */
+  #batch = new ListingCopyBatch();
+  #spare: ListingCopyBatch | null = new ListingCopyBatch();
   #invalidIds: string[] = [];
   #firstInvalidPosition = 1;
   #inFlight: Promise<void> | null = null;
@@ -74,7 +77,7 @@ export class ListingStager implements ListingSink {
     }
     // Fingerprints of the failed attempt stay: its ids come again and are checked as repeats.
     const start = this.#pageStart;
-    this.#lines = [];
+    this.#batch.clear();
     this.#invalidIds = [];
     await this.#session.unstageFrom(this.#runId, start);
     this.#position = start.position;
@@ -86,7 +89,7 @@ export class ListingStager implements ListingSink {
   async add(items: ListedItems): Promise<void> {
     for (const file of items.files) {
       if (this.#fingerprints.add(file.id)) this.#notePossibleRepeat(file.id);
-      this.#lines.push(listingCopyLine(this.#runId, this.#position, file));
+      this.#batch.add(this.#runId, this.#position, file);
       this.#position += 1;
     }
     for (const item of items.invalid) {
@@ -95,9 +98,7 @@ export class ListingStager implements ListingSink {
       this.#invalidIds.push(item.id);
       this.#invalidPosition += 1;
     }
-    if (this.#lines.length >= rowsPerCopy || this.#invalidIds.length >= rowsPerCopy) {
-      await this.#ship();
-    }
+    if (this.#batch.full || this.#invalidIds.length >= idsPerInsert) await this.#ship();
   }
 
   /** Stages what is left, waits for it, settles repeated ids and refreshes the statistics. */
@@ -120,15 +121,19 @@ export class ListingStager implements ListingSink {
     this.#inFlight = null;
   }
 
-  /** Sends the lines gathered so far on their way, once the previous COPY is done. */
+  /** Sends the batch gathered so far on its way, once the previous COPY is done. */
   async #ship(): Promise<void> {
     await this.#settle();
-    const lines = this.#lines;
+    const batch = this.#batch;
     const invalidIds = this.#invalidIds;
-    if (lines.length === 0 && invalidIds.length === 0) return;
-    this.#lines = [];
+    if (batch.rows === 0 && invalidIds.length === 0) return;
+    this.#batch = this.#spare ?? new ListingCopyBatch();
+    this.#spare = null;
     this.#invalidIds = [];
-    const staging = this.#stage(lines, invalidIds, this.#firstInvalidPosition);
+    const staging = this.#stage(batch, invalidIds, this.#firstInvalidPosition).finally(() => {
+      batch.clear();
+      this.#spare = batch;
+    });
     // Awaited by the next #settle; until then a failure must not count as unhandled.
     staging.catch(() => undefined);
     this.#inFlight = staging;
@@ -140,27 +145,32 @@ export class ListingStager implements ListingSink {
     await inFlight;
   }
 
-  async #stage(lines: string[], invalidIds: string[], invalidPosition: number): Promise<void> {
+  async #stage(
+    batch: ListingCopyBatch,
+    invalidIds: string[],
+    invalidPosition: number,
+  ): Promise<void> {
     const session = this.#session;
     await session.stageSeenInvalid(this.#runId, invalidIds, invalidPosition);
-    if (lines.length === 0) return;
+    if (batch.rows === 0) return;
     try {
-      await session.stageLines(lines);
-      this.#stagedFiles += lines.length;
+      await session.stageText(batch.text());
+      this.#stagedFiles += batch.rows;
     } catch (error) {
       if (!isDataError(error)) throw error;
-      await this.#stageAroundRefused(lines, coerceError(error));
+      await this.#stageAroundRefused(batch, coerceError(error));
     }
   }
 
   /**
-   * A value in `lines` made the COPY fail, which staged none of them: stage them part by part,
+   * A value in the batch made the COPY fail, which staged none of them: stage them part by part,
    * bisecting down to the refused files. Each refused file's id is staged as seen, at minus its
    * position (its place in sync_listing stays empty).
    */
-  async #stageAroundRefused(lines: string[], error: Error): Promise<void> {
-    const found = await findRefusedPlaces({ start: 0, end: lines.length }, (start, end) =>
-      this.#session.stageLines(lines.slice(start, end)).then(
+  async #stageAroundRefused(batch: ListingCopyBatch, error: Error): Promise<void> {
+    const lines = Array.from({ length: batch.rows }, (_, index) => batch.line(index));
+    const found = await findRefusedPlaces({ start: 0, end: batch.rows }, (start, end) =>
+      this.#session.stageText(batch.text(start, end)).then(
         () => null,
         (partError: unknown) => {
           if (!isDataError(partError)) throw partError;
