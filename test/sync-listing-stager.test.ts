@@ -114,3 +114,18 @@ describe("the listing stager", () => {
     expect(capture.records().some((r) => String(r.msg).includes("repeated file ids"))).toBe(false);
   });
 });
+
+describe("COPY timestamps", () => {
+  it("write the instant toISOString writes, in the form PostgreSQL reads", async () => {
+    const { utcTimestamp } = await import("../src/db/stage-listing.js");
+    const instants = [0, 1, 999, 86_399_999, 1_790_000_123_456, 253_402_300_799_000, -86_400_001];
+    for (let n = 0; n < 2_000; n += 1)
+      instants.push(Math.floor(Math.random() * 253_402_300_799_000));
+    for (const ms of instants) {
+      const iso = new Date(ms).toISOString();
+      const text = utcTimestamp(new Date(ms));
+      expect(new Date(text.replace(" ", "T").replace("+00", "Z")).getTime(), text).toBe(ms);
+      expect(text.slice(0, 19), iso).toBe(iso.slice(0, 19).replace("T", " "));
+    }
+  });
+});

@@ -64,11 +64,24 @@ export type FileItemParse =
   | { ok: true; file: NovitaFile }
   | { ok: false; id: string | null; problem: string };
 
+type FileItem = z.infer<typeof fileItemSchema>;
+
 /**
  * Validates one raw item on its own, so that one bad item never sinks the whole listing. Beyond
  * its shape, every value must be storable exactly as sent, within the limits in file-limits.ts.
+ * An item that plainly has the documented shape is read directly (a million items a listing);
+ * any other goes through the schema, which decides and names what is wrong.
  */
 export function parseFileItem(raw: unknown, at: { page: number; index: number }): FileItemParse {
+  const item = documentedShape(raw);
+  return item === null ? parseFileItemWithSchema(raw, at) : toFile(raw, item, at);
+}
+
+/** parseFileItem through the zod schema alone (the reference the direct reading must match). */
+export function parseFileItemWithSchema(
+  raw: unknown,
+  at: { page: number; index: number },
+): FileItemParse {
   const result = fileItemSchema.safeParse(raw);
   if (!result.success) {
     const problem = result.error.issues
@@ -76,14 +89,57 @@ export function parseFileItem(raw: unknown, at: { page: number; index: number })
       .join("; ");
     return { ok: false, id: readableId(raw), problem };
   }
-  const item = result.data;
+  return toFile(raw, result.data, at);
+}
+
+/**
+ * The item as the schema would read it, when it plainly passes: every documented field of the
+ * right type and range. Null whenever in doubt (the schema then decides): it never refuses.
+ */
+function documentedShape(raw: unknown): FileItem | null {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const r = raw as Record<string, unknown>;
+  const { id, bytes, filename, created_at, expires_at, purpose, metadata } = r;
+  const object = r.object === undefined ? "file" : r.object;
+  if (typeof id !== "string" || id.length === 0 || typeof object !== "string") return null;
+  if (typeof filename !== "string" || typeof purpose !== "string" || purpose.length === 0) {
+    return null;
+  }
+  if (!isWhole(bytes, 0, Number.MAX_SAFE_INTEGER) || !isWhole(created_at, 0, maxUnixSeconds)) {
+    return null;
+  }
+  if (expires_at != null && !isWhole(expires_at, 0, maxUnixSeconds)) return null;
+  if (metadata != null) {
+    if (typeof metadata !== "object" || Array.isArray(metadata)) return null;
+    const total = (metadata as { total_requests?: unknown }).total_requests;
+    if (total != null && !isWhole(total, 0, fileLimits.totalRequestsMax)) return null;
+  }
+  return {
+    id,
+    object,
+    bytes: bytes as number,
+    filename,
+    created_at: created_at as number,
+    expires_at: expires_at as number | null | undefined,
+    purpose,
+    metadata: metadata as FileItem["metadata"],
+  };
+}
+
+function isWhole(value: unknown, min: number, max: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+function toFile(raw: unknown, item: FileItem, at: { page: number; index: number }): FileItemParse {
   // zod's copy of metadata drops a "__proto__" key; the item's own object is exactly what was sent.
   const metadata = (raw as { metadata?: Record<string, unknown> | null }).metadata ?? {};
   const problem = storageProblem(item, metadata);
   if (problem !== null) return { ok: false, id: readableId(raw), problem };
+  // Unknown top-level fields as sent ("__proto__" left out, as zod leaves it out).
   const extra: Record<string, unknown> = {};
-  for (const key of Object.keys(item)) {
-    if (!knownFields.has(key)) extra[key] = item[key];
+  const sent = raw as Record<string, unknown>;
+  for (const key of Object.keys(sent)) {
+    if (!knownFields.has(key) && key !== "__proto__") extra[key] = sent[key];
   }
   return {
     ok: true,
@@ -105,10 +161,7 @@ export function parseFileItem(raw: unknown, at: { page: number; index: number })
 }
 
 /** Every text field that cannot be stored exactly within its limit, and the metadata's problem. */
-function storageProblem(
-  item: z.infer<typeof fileItemSchema>,
-  metadata: Record<string, unknown>,
-): string | null {
+function storageProblem(item: FileItem, metadata: Record<string, unknown>): string | null {
   // Straight-line calls, no per-item arrays: this runs for every item of every listing.
   const id = textProblem(item.id, fileLimits.idBytes);
   const object = textProblem(item.object, fileLimits.objectBytes);

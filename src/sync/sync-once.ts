@@ -66,6 +66,7 @@ export async function syncOnce(
         throw error;
       });
       const staged = await stager.finish();
+      const stagedAt = performance.now();
       invalid = listing.invalid + staged.refused.length;
       const { status, counts } = await applyListing(
         prisma,
@@ -79,7 +80,15 @@ export async function syncOnce(
         },
       );
       const durationMs = Math.round(performance.now() - started);
-      const details = { status, ...counts, durationMs, requests: listing.requests };
+      const details = {
+        status,
+        ...counts,
+        durationMs,
+        // Streaming the listing into staging (download, parsing and COPY overlap), then the apply.
+        stagingMs: Math.round(stagedAt - started),
+        applyMs: Math.round(performance.now() - stagedAt),
+        requests: listing.requests,
+      };
       const { filesSeen, ...changes } = counts;
       if (status === "succeeded" && Object.values(changes).every((n) => n === 0)) {
         // The common case, every few minutes: one short line; the counts at debug.
