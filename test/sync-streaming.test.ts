@@ -143,7 +143,15 @@ describe("a listing streamed into staging", () => {
     expect(mirrored.every(({ id }) => ids.has(id))).toBe(true);
     // The retry's ids matched the failed attempt's fingerprints; no repeat was real.
     expect(capture.records().some((r) => String(r.msg).includes("repeated file ids"))).toBe(false);
-    expect(await stagedRows(bed.db)).toBe(0);
+    // An applied run's rows stay staged until the next run deletes them while it downloads.
+    const staged = () =>
+      bed.db.query<{ run_id: number; n: number }>(
+        "SELECT run_id, count(*)::int AS n FROM sync_listing GROUP BY run_id",
+      );
+    expect(await staged()).toEqual([{ run_id: outcome.runId, n: 30_000 }]);
+    const next = await bed.sync();
+    expect(next.status).toBe("succeeded");
+    expect(await staged()).toEqual([{ run_id: next.runId, n: 30_000 }]);
   }, 60_000);
 
   it("keeps the last occurrence of an id repeated far apart in the listing", async () => {

@@ -39,6 +39,11 @@ export interface SyncSession {
    */
   emptyStaging(): Promise<void>;
   /**
+   * Deletes the staged rows of every other run (the previous run's, left for this one to delete),
+   * on another pooled connection so that it runs while this run's listing downloads and stages.
+   */
+  emptyOtherRuns(runId: number): Promise<void>;
+  /**
    * Refreshes the staging tables' statistics, so the apply's joins are planned for the rows just
    * staged rather than for what the tables held when autovacuum last looked (a plan for an empty
    * table turns a million-row anti-join into minutes). Only the tables' owner may: for another
@@ -93,6 +98,7 @@ export async function withSyncSession<T>(
           onSession(async () => {
             await client.query("ANALYZE sync_listing, sync_seen_invalid");
           }),
+        emptyOtherRuns: (runId) => deleteOtherRunsStaging(pool, runId),
         emptyStaging: () =>
           onSession(async () => {
             if (broken) return;
@@ -109,6 +115,25 @@ export async function withSyncSession<T>(
     client.off("error", onClientError);
     // A broken connection is destroyed rather than returned to the pool (its lock dies with it).
     client.release(broken ? true : undefined);
+  }
+}
+
+/** See SyncSession.emptyOtherRuns. Under the staging lock, so no apply's rows go from under it. */
+async function deleteOtherRunsStaging(pool: pg.Pool, runId: number): Promise<void> {
+  const client = await pool.connect();
+  let failed = false;
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [stagingLockKey]);
+    await client.query("DELETE FROM sync_listing WHERE run_id <> $1", [runId]);
+    await client.query("DELETE FROM sync_seen_invalid WHERE run_id <> $1", [runId]);
+    await client.query("COMMIT");
+  } catch (error) {
+    failed = true;
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(failed ? true : undefined);
   }
 }
 

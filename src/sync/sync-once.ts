@@ -36,7 +36,8 @@ export interface SyncOutcome {
  * open the run row, stream the listing into the staging tables while it downloads (COPY on that
  * session), then apply it in ONE Prisma transaction (new, changed, reappeared and disappeared files, their versions, their
  * outbox events and the run's counts). If anything fails, nothing of the run is applied and the
- * run row ends `failed` with the reason. The staged rows are deleted either way.
+ * run row ends `failed` with the reason, and its staged rows are deleted. An applied run's staged
+ * rows stay until the next run, which deletes them while its own listing downloads.
  */
 export async function syncOnce(
   deps: SyncDependencies,
@@ -59,12 +60,15 @@ export async function syncOnce(
     try {
       const abandoned = await closeAbandonedRuns(prisma, run.id);
       if (abandoned > 0) log.warn({ abandoned }, "closed runs left running by a process that died");
-      await session.emptyStaging();
+      // The previous run's staged rows go while this run's listing downloads.
+      const emptied = session.emptyOtherRuns(run.id);
+      emptied.catch(() => undefined);
       const stager = new ListingStager(session, run.id, log);
       const listing = await deps.streamFiles(stager).catch(async (error: unknown) => {
-        await stager.abandon();
+        await Promise.allSettled([stager.abandon(), emptied]);
         throw error;
       });
+      await emptied;
       const staged = await stager.finish();
       const stagedAt = performance.now();
       invalid = listing.invalid + staged.refused.length;
@@ -100,6 +104,11 @@ export async function syncOnce(
       return { runId: run.id, status, counts, durationMs };
     } catch (thrown) {
       const error = coerceError(thrown);
+      await session
+        .emptyStaging()
+        .catch((emptyError: unknown) =>
+          log.warn({ err: emptyError }, "could not empty the staging tables; the next run will"),
+        );
       await recordFailure(prisma, run.id, error, invalid, log);
       const durationMs = Math.round(performance.now() - started);
       log.error(
@@ -113,12 +122,6 @@ export async function syncOnce(
         durationMs,
         error,
       };
-    } finally {
-      await session
-        .emptyStaging()
-        .catch((error: unknown) =>
-          log.warn({ err: error }, "could not empty the staging tables; the next run will"),
-        );
     }
   });
 }
