@@ -177,4 +177,19 @@ describe("a listing streamed into staging", () => {
     const warning = capture.records().find((r) => String(r.msg).includes("repeated file ids"));
     expect(warning).toMatchObject({ count: 1, ids: [repeated.id] });
   }, 60_000);
+
+  it("stages from scratch under a run id used before (sync_runs truncated, ids restarted)", async () => {
+    const bed = await streamingBed();
+    bed.simulator.store.generate(6_000, { seed: 9 });
+    const first = await bed.sync();
+    expect(first.status).toBe("succeeded");
+    await bed.db.query(
+      "TRUNCATE files, file_versions, events, event_deliveries, sync_runs RESTART IDENTITY CASCADE",
+    );
+
+    const again = await bed.sync();
+
+    expect(again).toMatchObject({ runId: first.runId, status: "succeeded" });
+    expect(again.counts).toMatchObject({ filesSeen: 6_000, created: 6_000 });
+  }, 60_000);
 });

@@ -60,7 +60,9 @@ export async function syncOnce(
     try {
       const abandoned = await closeAbandonedRuns(prisma, run.id);
       if (abandoned > 0) log.warn({ abandoned }, "closed runs left running by a process that died");
-      // The previous run's staged rows go while this run's listing downloads.
+      // Rows under this run's id can only be stale (ids restart after TRUNCATE ... RESTART
+      // IDENTITY): they go first. The previous run's rows go while this listing downloads.
+      await session.unstageFrom(run.id, { position: 1, invalidPosition: 1 });
       const emptied = session.emptyOtherRuns(run.id);
       emptied.catch(() => undefined);
       const stager = new ListingStager(session, run.id, log);
