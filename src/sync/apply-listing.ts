@@ -3,6 +3,7 @@ import type { Db, PrismaClient } from "../db/prisma.js";
 import type { SyncSession } from "../db/sync-session.js";
 import { insertRunEvent } from "../db/tables/events.js";
 import {
+  classifyListedFiles,
   findMissingFiles,
   insertNewFiles,
   isMirrorEmpty,
@@ -15,7 +16,7 @@ import {
   lockStaging,
 } from "../db/tables/sync-listing.js";
 import { finishRun } from "../db/tables/sync-runs.js";
-import { applyTransactionOptions, savepoint } from "../db/transaction.js";
+import { applyTransactionOptions, savepoint, setApplySettings } from "../db/transaction.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { FileListing, NovitaFile } from "../novita/index.js";
@@ -52,6 +53,7 @@ export async function applyListing(
   try {
     return await prisma.$transaction(async (tx) => {
       await lockStaging(tx);
+      await setApplySettings(tx);
       const { applied, refused } = await writeIsolatingRefused(tx, settings, run, staged);
       const invalid = listing.invalid.length + refusedAtCopy.length + refused;
       return finishApply(tx, settings, run, {
@@ -108,6 +110,7 @@ async function writeListing(
   run: ListingRun,
   bootstrap: { emitCreated: boolean; emitBootstrapped: boolean },
 ) {
+  await classifyListedFiles(tx, run);
   const missingCounts = await findMissingFiles(tx, run, {
     disappearance: settings.disappearanceConfirmations,
     guard: settings.guardConfirmations,
@@ -139,6 +142,7 @@ async function probeWrite(
       run.runId,
       files.map((file) => file.id),
     );
+    await classifyListedFiles(tx, run);
     await insertNewFiles(tx, run, emitCreated);
     await applyChangedFiles(tx, run);
   } catch (thrown) {
