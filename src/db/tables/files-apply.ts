@@ -157,6 +157,8 @@ export interface MissingFileCounts {
  * ids count as present), with their consecutive misses including this run. When every active file
  * is among the listed ones (the listed rows that matched an active file, from `listing_actions`
  * and two counts, are as many as the active files), `missing` is empty without a second join.
+ * That count relies on the staged listing holding at most one row per id (duplicates are removed
+ * before the apply).
  */
 export async function findMissingFiles(
   db: Db,
