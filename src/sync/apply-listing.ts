@@ -2,6 +2,7 @@ import { plainDatabaseError } from "../db/database-error.js";
 import type { Db, PrismaClient } from "../db/prisma.js";
 import { insertRunEvent } from "../db/tables/events.js";
 import {
+  classifyListedFiles,
   findMissingFiles,
   insertNewFiles,
   isMirrorEmpty,
@@ -15,7 +16,7 @@ import {
   lockStaging,
 } from "../db/tables/sync-listing.js";
 import { finishRun } from "../db/tables/sync-runs.js";
-import { applyTransactionOptions, savepoint } from "../db/transaction.js";
+import { applyTransactionOptions, savepoint, setApplySettings } from "../db/transaction.js";
 import { coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { applyChangedFiles } from "./apply-listed-files.js";
@@ -48,6 +49,7 @@ export async function applyListing(
   try {
     return await prisma.$transaction(async (tx) => {
       await lockStaging(tx);
+      await setApplySettings(tx);
       const { applied, refused } = await writeIsolatingRefused(tx, settings, run, listing);
       return finishApply(tx, settings, run, {
         ...applied,
@@ -110,6 +112,7 @@ async function writeListing(
   run: ListingRun,
   bootstrap: { emitCreated: boolean; emitBootstrapped: boolean },
 ) {
+  await classifyListedFiles(tx, run);
   const missingCounts = await findMissingFiles(tx, run, {
     disappearance: settings.disappearanceConfirmations,
     guard: settings.guardConfirmations,
@@ -138,6 +141,7 @@ async function probeWrite(
   let refusal: Error | null = null;
   try {
     await keepOnlyStagedPositions(tx, run.runId, positions);
+    await classifyListedFiles(tx, run);
     await insertNewFiles(tx, run, emitCreated);
     await applyChangedFiles(tx, run);
   } catch (thrown) {
