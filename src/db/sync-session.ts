@@ -122,6 +122,12 @@ export async function withSyncSession<T>(
 async function deleteOtherRunsStaging(pool: pg.Pool, runId: number): Promise<void> {
   const client = await pool.connect();
   let failed = false;
+  // As for the session: a connection dying while checked out emits `error` on the client, which
+  // would end the process without a listener. The failing query reports it to the run.
+  const onClientError = () => {
+    failed = true;
+  };
+  client.on("error", onClientError);
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [stagingLockKey]);
@@ -133,6 +139,7 @@ async function deleteOtherRunsStaging(pool: pg.Pool, runId: number): Promise<voi
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
+    client.off("error", onClientError);
     client.release(failed ? true : undefined);
   }
 }

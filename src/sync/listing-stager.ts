@@ -29,11 +29,12 @@ export interface StagedListing {
  * Streams a listing into the run's staging tables while it downloads: each validated file becomes
  * a line of COPY text at once, written outside the heap (so the parsed objects die young and
  * memory stays flat), and batches go out in COPYs of a few thousand rows, one COPY in flight
- * while the next batch fills, so the download, the parsing and the load overlap. Invalid items' ids are staged as seen. Rows are
- * numbered by their place in the listing; a page attempted again first deletes what its failed
- * attempt staged. A COPY the database refuses for a value is staged part by part down to the
- * refused files (seen-but-invalid). Repeated ids are noticed by fingerprint and settled in the
- * database by `finish`: the last occurrence wins, as it did in memory.
+ * while the next batch fills, so the download, the parsing and the load overlap. Invalid items'
+ * ids are staged as seen. Rows are numbered by their place in the listing; a page attempted again
+ * first deletes what its failed attempt staged. A COPY the database refuses for a value is staged
+ * part by part down to the refused files (seen-but-invalid). Repeated ids are noticed by
+ * fingerprint and settled in the database by `finish`: the last occurrence wins, as it did in
+ * memory.
  */
 export class ListingStager implements ListingSink {
   readonly #session: SyncSession;
