@@ -10,7 +10,7 @@ import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { syncOnce } from "../src/sync/sync-once.js";
-import { benchPool, churn, freshDatabase } from "./bench-database.js";
+import { benchPool, benchSyncSettings, churn, freshDatabase } from "./bench-database.js";
 
 const [serverUrl = "postgresql://postgres@127.0.0.1:5432/postgres", scaleList = "100000"] =
   process.argv.slice(2);
@@ -63,13 +63,7 @@ for (const scale of scaleList.split(",").map(Number)) {
         db: { pool, prisma },
         streamFiles: (sink) => client.streamFiles(sink),
         logger: silentLogger,
-        settings: {
-          disappearanceConfirmations: 1,
-          massDisappearanceMin: 10,
-          massDisappearanceRatio: 0.5,
-          guardConfirmations: 3,
-          emitCreatedOnBootstrap: false,
-        },
+        settings: benchSyncSettings,
       },
       { trigger: "manual" },
     );

@@ -8,6 +8,7 @@ import { makePool } from "../src/db/pool.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { findFreePort } from "../src/net/find-free-port.js";
 import type { Simulator } from "../src/simulator/index.js";
+import type { SyncSettings } from "../src/sync/sync-settings.js";
 
 /**
  * The server a benchmark runs on: `serverUrl` from the environment (a URL allowed to create
@@ -62,3 +63,12 @@ export function benchPool(url: string, poolSize: number): pg.Pool {
     logger: silentLogger,
   });
 }
+
+/** The sync settings of every benchmark run: the defaults that matter for speed, no bootstrap events. */
+export const benchSyncSettings: SyncSettings = {
+  disappearanceConfirmations: 1,
+  massDisappearanceMin: 10,
+  massDisappearanceRatio: 0.5,
+  guardConfirmations: 3,
+  emitCreatedOnBootstrap: false,
+};

@@ -8,7 +8,7 @@ import { copyListing } from "../src/db/stage-listing.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { syncOnce } from "../src/sync/sync-once.js";
-import { benchPool } from "./bench-database.js";
+import { benchPool, benchSyncSettings } from "./bench-database.js";
 import { stageListingThroughPrisma } from "./stage-listing-prisma.js";
 
 const [mode, databaseUrl, baseUrl, apiKey] = process.argv.slice(2) as [
@@ -69,13 +69,7 @@ if (mode === "floor" || mode === "floor-unnest") {
       db: { pool, prisma },
       streamFiles: (sink) => client.streamFiles(sink),
       logger: silentLogger,
-      settings: {
-        disappearanceConfirmations: 1,
-        massDisappearanceMin: 10,
-        massDisappearanceRatio: 0.5,
-        guardConfirmations: 3,
-        emitCreatedOnBootstrap: false,
-      },
+      settings: benchSyncSettings,
     },
     { trigger: "manual" },
   );
