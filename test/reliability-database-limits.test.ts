@@ -80,10 +80,11 @@ describe("reliability: database time limits", () => {
     s.simulator.faults.add({ kind: "delay", delayMs: 1_000 });
     const started = performance.now();
     const running = syncOn(s, proxied);
-    const run = await waitFor(
-      "the run to start",
-      async () =>
-        (await s.db.query<{ id: number }>("SELECT id FROM sync_runs WHERE status = 'running'"))[0],
+    // Once the list request is in (delayed by the simulator), the run has its row: the
+    // blackhole cannot swallow the answer to the INSERT that opened it.
+    await waitFor("the run's list request", () => s.simulator.requests === 2 || undefined);
+    const [run] = await s.db.query<{ id: number }>(
+      "SELECT id FROM sync_runs WHERE status = 'running'",
     );
     proxy.blackhole(true); // every byte dropped, no reset: only time limits can end this
     const outcome = await running;
@@ -98,7 +99,7 @@ describe("reliability: database time limits", () => {
     expect(next.status).toBe("succeeded");
     expect(next.counts.created).toBe(1);
     // Recorded as failed by the run itself, or (its record was blackholed too) closed as abandoned.
-    expect((await runRow(s, run.id))?.status).toBe("failed");
+    expect((await runRow(s, run!.id))?.status).toBe("failed");
   }, 30_000);
 
   it("gives up connecting after DATABASE_CONNECT_TIMEOUT_MS when the network is blackholed", async () => {

@@ -135,8 +135,9 @@ async function deleteOtherRunsStaging(pool: pg.Pool, runId: number): Promise<voi
     await client.query("DELETE FROM sync_seen_invalid WHERE run_id <> $1", [runId]);
     await client.query("COMMIT");
   } catch (error) {
+    // No ROLLBACK: on a dead or blackholed network it would wait out another query timeout.
+    // Closing the connection ends the transaction on the server just the same.
     failed = true;
-    await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
     client.off("error", onClientError);
@@ -144,8 +145,8 @@ async function deleteOtherRunsStaging(pool: pg.Pool, runId: number): Promise<voi
   }
 }
 
-/** Errors that mean the session itself is gone, so its lock is gone too. */
-function isConnectionError(error: Error): boolean {
+/** Errors that mean a connection is gone (a session's lock with it), or its network is. */
+export function isConnectionError(error: Error): boolean {
   const code = (error as { code?: string }).code ?? "";
   return (
     /^(57P0[1-3]|08)/.test(code) ||

@@ -1,7 +1,7 @@
 import { sqlStateOf } from "../db/database-error.js";
 import type { DatabaseHandles } from "../db/open-database.js";
 import type { PrismaClient } from "../db/prisma.js";
-import { withSyncSession } from "../db/sync-session.js";
+import { isConnectionError, withSyncSession } from "../db/sync-session.js";
 import { closeAbandonedRuns, failRun, openRun, recordSkippedRun } from "../db/tables/sync-runs.js";
 import { AppError, coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
@@ -106,11 +106,14 @@ export async function syncOnce(
       return { runId: run.id, status, counts, durationMs };
     } catch (thrown) {
       const error = coerceError(thrown);
-      await session
-        .emptyStaging()
-        .catch((emptyError: unknown) =>
-          log.warn({ err: emptyError }, "could not empty the staging tables; the next run will"),
-        );
+      // After a lost connection or network the emptying would likely only wait out another
+      // timeout; the next run deletes rows staged by any other run anyway.
+      if (!isConnectionError(error))
+        await session
+          .emptyStaging()
+          .catch((emptyError: unknown) =>
+            log.warn({ err: emptyError }, "could not empty the staging tables; the next run will"),
+          );
       await recordFailure(prisma, run.id, error, invalid, log);
       const durationMs = Math.round(performance.now() - started);
       log.error(
