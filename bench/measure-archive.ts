@@ -6,6 +6,7 @@ import { makePrisma } from "../src/db/prisma.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { benchPool } from "./bench-database.js";
+import { peakRssMb } from "./peak-rss.js";
 
 const [databaseUrl, baseUrl, apiKey, directory, concurrency] = process.argv.slice(2) as [
   string,
@@ -30,6 +31,4 @@ const outcome = await archiveOnce({
 const wallMs = performance.now() - started;
 await prisma.$disconnect();
 await pool.end();
-process.stdout.write(
-  `${JSON.stringify({ ...outcome, wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ...outcome, wallMs, peakRssMb: peakRssMb() })}\n`);

@@ -9,6 +9,7 @@ import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { syncOnce } from "../src/sync/sync-once.js";
 import { benchPool, benchSyncSettings } from "./bench-database.js";
+import { peakRssMb } from "./peak-rss.js";
 import { stageListingThroughPrisma } from "./stage-listing-prisma.js";
 
 const [mode, databaseUrl, baseUrl, apiKey] = process.argv.slice(2) as [
@@ -126,9 +127,7 @@ if (mode === "floor" || mode === "floor-unnest") {
 
 const wallMs = performance.now() - started;
 await pool.end();
-process.stdout.write(
-  `${JSON.stringify({ mode, wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, ...detail })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ mode, wallMs, peakRssMb: peakRssMb(), ...detail })}\n`);
 
 function copyField(value: string): string {
   return /[\\\t\n\r]/.test(value)

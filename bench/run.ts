@@ -12,6 +12,7 @@
 // Database: BENCH_DATABASE_URL (a server URL allowed to create databases), else an embedded
 // PostgreSQL in a temporary directory.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
@@ -94,14 +95,20 @@ async function main() {
   print(rows);
 }
 
-/**
- * Runs one measurement in a child process (asynchronously: the simulator lives in this one), with
- * node's young generation capped as the image and `npm start` run it (see the Dockerfile).
- */
+/** Node's memory flags as `npm start` (and the image: a test holds them equal) run the worker. */
+const nodeFlags = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--"));
+
+/** Runs one measurement in a child process (asynchronously: the simulator lives in this one). */
 async function measure(mode: string, url: string, baseUrl: string) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--max-semi-space-size=8", "--import", "tsx", measureScript, mode, url, baseUrl, apiKey],
+    [...nodeFlags, "--import", "tsx", measureScript, mode, url, baseUrl, apiKey],
     { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as {
