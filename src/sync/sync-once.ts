@@ -106,9 +106,10 @@ export async function syncOnce(
       return { runId: run.id, status, counts, durationMs };
     } catch (thrown) {
       const error = coerceError(thrown);
-      // After a lost connection or network the emptying would likely only wait out another
-      // timeout; the next run deletes rows staged by any other run anyway.
-      if (!isConnectionError(error))
+      // After a lost database connection or network the emptying would likely only wait out
+      // another timeout; the next run deletes rows staged by any other run anyway. (The API's
+      // own network errors are AppErrors: the database is fine then.)
+      if (error instanceof AppError || !isConnectionError(error))
         await session
           .emptyStaging()
           .catch((emptyError: unknown) =>
