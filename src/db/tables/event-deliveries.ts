@@ -47,7 +47,11 @@ export async function claimDeliveries(db: Db, options: ClaimOptions): Promise<Cl
          FROM event_deliveries d
         WHERE d.sink = ${sink}
           AND d.status = 'pending'
-          AND d.next_attempt_at <= ${now}::timestamptz
+          -- Due by the caller's clock or, for a delivery committed a moment ago, by the
+          -- database's own: a new delivery is due at its commit (next_attempt_at defaults to
+          -- now()), which a clock read in milliseconds, or estimated from the database's, can
+          -- put a fraction of a millisecond in the future.
+          AND d.next_attempt_at <= greatest(${now}::timestamptz, now())
           AND (d.locked_until IS NULL OR d.locked_until <= ${now}::timestamptz)
           AND NOT EXISTS (
                 SELECT 1 FROM event_deliveries p
