@@ -115,17 +115,29 @@ describe("the listing stager", () => {
   });
 });
 
-describe("COPY timestamps", () => {
-  it("write the instant toISOString writes, in the form PostgreSQL reads", async () => {
-    const { utcTimestamp } = await import("../src/db/stage-listing.js");
-    const instants = [0, 1, 999, 86_399_999, 1_790_000_123_456, 253_402_300_799_000, -86_400_001];
-    for (let n = 0; n < 2_000; n += 1)
-      instants.push(Math.floor(Math.random() * 253_402_300_799_000));
-    for (const ms of instants) {
-      const iso = new Date(ms).toISOString();
-      const text = utcTimestamp(new Date(ms));
-      expect(new Date(text.replace(" ", "T").replace("+00", "Z")).getTime(), text).toBe(ms);
-      expect(text.slice(0, 19), iso).toBe(iso.slice(0, 19).replace("T", " "));
+describe("staged times", () => {
+  it("become the exact timestamptz of their unix seconds, before 2255 and after, up to 9999", async () => {
+    const db = await createTestDatabase();
+    // Both sides of the double's exact limit, the API's range's ends, and random seconds in it.
+    const seconds = [0, 1, 86_399, 86_400, 1_790_000_123, 9_007_199_253, 9_007_199_254];
+    seconds.push(9_007_199_255, 20_000_000_000, 253_402_300_799);
+    for (let n = 0; n < 2_000; n += 1) seconds.push(Math.floor(Math.random() * 253_402_300_800));
+    const { stagedColumn } = await import("../src/db/tables/file-columns.js");
+    const rows = await db.query<{ s: string; iso: string | null; expires: string | null }>(
+      `SELECT l.created_at_unix::text AS s,
+              to_char(${stagedColumn("l", "created_at")} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS iso,
+              ${stagedColumn("l", "expires_at")}::text AS expires
+         FROM (SELECT s AS created_at_unix, NULL::bigint AS expires_at_unix
+                 FROM unnest($1::bigint[]) AS t(s)) l`,
+      [seconds],
+    );
+    expect(rows).toHaveLength(seconds.length);
+    for (const row of rows) {
+      const expected = new Date(Number(row.s) * 1000)
+        .toISOString()
+        .replace(/\.(\d{3})Z$/, ".$1000");
+      expect(row.iso, row.s).toBe(expected);
+      expect(row.expires).toBeNull();
     }
   });
 });

@@ -1,5 +1,13 @@
 import { type Db, Prisma } from "../prisma.js";
-import { fileJson, stateColumnList, stateColumnsOf, trackedFields } from "./file-columns.js";
+import {
+  fileJson,
+  stagedColumn,
+  stagedStateColumnsOf,
+  stateColumnList,
+  stateColumns,
+  stateColumnsOf,
+  trackedFields,
+} from "./file-columns.js";
 
 // files: the sync's writes, set-based over the run's staged listing (sync_listing, filled by COPY)
 // inside the run's transaction. One pass over the listing joined with the mirror
@@ -34,7 +42,7 @@ export async function isMirrorEmpty(db: Db): Promise<boolean> {
 }
 
 const differs = Prisma.raw(
-  `(${trackedFields.map((c) => `f.${c}`).join(", ")}) IS DISTINCT FROM (${trackedFields.map((c) => `l.${c}`).join(", ")})`,
+  `(${trackedFields.map((c) => `f.${c}`).join(", ")}) IS DISTINCT FROM (${trackedFields.map((c) => stagedColumn("l", c)).join(", ")})`,
 );
 
 /**
@@ -83,7 +91,7 @@ export async function insertNewFiles(db: Db, run: RunContext, emitEvents: boolea
     WITH inserted AS (
       INSERT INTO files (id, ${stateColumnList}, status, first_seen_at, last_changed_at,
                          version, missed_runs, last_seen_at)
-      SELECT l.id, ${stateColumnsOf("l")}, 'active', ${at}, ${at}, 1, 0, ${at}
+      SELECT l.id, ${stagedStateColumnsOf("l")}, 'active', ${at}, ${at}, 1, 0, ${at}
         FROM listing_actions a
         JOIN sync_listing l ON l.run_id = ${runId} AND l.position = a.position
        WHERE a.action = 'new'
@@ -103,7 +111,7 @@ export async function insertNewFiles(db: Db, run: RunContext, emitEvents: boolea
 
 const changedFieldsArray = Prisma.raw(
   `array_remove(ARRAY[${trackedFields
-    .map((c) => `CASE WHEN f.${c} IS DISTINCT FROM l.${c} THEN '${c}' END`)
+    .map((c) => `CASE WHEN f.${c} IS DISTINCT FROM ${stagedColumn("l", c)} THEN '${c}' END`)
     .join(", ")}], NULL)`,
 );
 
@@ -124,7 +132,7 @@ export async function collectChangedFiles(db: Db, run: RunContext): Promise<void
 }
 
 const takeListedState = Prisma.raw(
-  ["object", ...trackedFields].map((c) => `${c} = l.${c}`).join(", "),
+  stateColumns.map((c) => `${c} = ${stagedColumn("l", c)}`).join(", "),
 );
 
 /** Writes the listed state of every file in `changes`: active again, next version. */
