@@ -100,20 +100,14 @@ class ConsumerFailure extends Error {
 }
 
 /**
- * Reads a list body piece by piece through the page parser, handing items on as they complete.
- * Fails with `too_large` past NOVITA_MAX_RESPONSE_BYTES (before reading, when Content-Length
- * declares more) and with a cut-off `bad_response` when fewer bytes than declared arrive.
+ * Reads a list body piece by piece through the page parser, handing items on as they complete
+ * (the body's limits are readBodyChunks'). The watchdog runs only while waiting for the API.
  */
 async function readListBody(
   ctx: ListContext,
   response: Response,
   reading: { watchdog: ReadWatchdog; onItems: PageItemsHandler; counted: { bytes: number } },
 ): Promise<ListPageEnvelope> {
-  const declared = declaredLength(response);
-  if (declared !== null && declared > ctx.maxResponseBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(`declares ${declared} bytes`, ctx.maxResponseBytes);
-  }
   const parser = new ListPageParser(ctx.redact);
   const decoder = new TextDecoder("utf-8");
   let index = 0;
@@ -127,34 +121,12 @@ async function readListBody(
     }
     index += items.length;
   };
-  const body = response.body;
-  if (body !== null) {
-    const reader = body.getReader();
-    let finished = false;
-    try {
-      for (;;) {
-        reading.watchdog.arm();
-        const { done, value } = await reader.read();
-        reading.watchdog.disarm();
-        if (done) break;
-        reading.counted.bytes += value.byteLength;
-        if (reading.counted.bytes > ctx.maxResponseBytes) {
-          throw tooLarge(`went past ${ctx.maxResponseBytes} bytes`, ctx.maxResponseBytes);
-        }
-        await hand(parser.write(decoder.decode(value, { stream: true })));
-      }
-      finished = true;
-    } finally {
-      if (!finished) await reader.cancel().catch(() => undefined);
-    }
-  }
-  if (declared !== null && reading.counted.bytes !== declared) {
-    throw new NovitaError(
-      "bad_response",
-      `Novita response was cut off: got ${reading.counted.bytes} of ${declared} bytes`,
-      { retryable: true },
-    );
-  }
+  await readBodyChunks(
+    response,
+    ctx.maxResponseBytes,
+    (chunk) => hand(parser.write(decoder.decode(chunk, { stream: true }))),
+    { watchdog: reading.watchdog, counted: reading.counted },
+  );
   await hand(parser.write(decoder.decode()));
   return parser.end();
 }
@@ -235,39 +207,64 @@ function reportRequest(ctx: ListContext, status: number | "error", durationMs: n
 }
 
 /**
- * Reads a response body while counting bytes, so a runaway response fails with `too_large`
- * instead of exhausting memory. A declared Content-Length over the limit fails before reading.
- * Stream errors (socket closed, abort) propagate as thrown; the caller classifies them.
+ * Reads a response body whole, within `maxBytes` (error bodies, small downloads): see
+ * readBodyChunks for the limits.
  */
 export async function readBodyLimited(response: Response, maxBytes: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  const total = await readBodyChunks(response, maxBytes, (chunk) => {
+    chunks.push(chunk);
+  });
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Reads a response body chunk by chunk, awaiting `onChunk` before reading on (back-pressure),
+ * while counting bytes, so a runaway response fails with `too_large` instead of exhausting memory
+ * (before reading, when Content-Length declares more), and a body that ends short of its declared
+ * length fails as a retryable cut-off `bad_response`. Stream errors (socket closed, abort)
+ * propagate as thrown; the caller classifies them. A `watchdog` is armed only while waiting for
+ * the next chunk. Returns the bytes read.
+ */
+async function readBodyChunks(
+  response: Response,
+  maxBytes: number,
+  onChunk: (chunk: Uint8Array) => unknown,
+  options: { watchdog?: ReadWatchdog; counted?: { bytes: number } } = {},
+): Promise<number> {
   const declared = declaredLength(response);
   if (declared !== null && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge(`declares ${declared} bytes`, maxBytes);
   }
+  const counted = options.counted ?? { bytes: 0 };
   const body = response.body;
-  if (body === null) return Buffer.alloc(0);
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(`went past ${maxBytes} bytes`, maxBytes);
+  if (body !== null) {
+    const reader = body.getReader();
+    let finished = false;
+    try {
+      for (;;) {
+        options.watchdog?.arm();
+        const { done, value } = await reader.read();
+        options.watchdog?.disarm();
+        if (done) break;
+        counted.bytes += value.byteLength;
+        if (counted.bytes > maxBytes) throw tooLarge(`went past ${maxBytes} bytes`, maxBytes);
+        await onChunk(value);
+      }
+      finished = true;
+    } finally {
+      if (!finished) await reader.cancel().catch(() => undefined);
     }
-    chunks.push(value);
   }
-  if (declared !== null && total !== declared) {
+  if (declared !== null && counted.bytes !== declared) {
     throw new NovitaError(
       "bad_response",
-      `Novita response was cut off: got ${total} of ${declared} bytes`,
+      `Novita response was cut off: got ${counted.bytes} of ${declared} bytes`,
       { retryable: true },
     );
   }
-  return Buffer.concat(chunks, total);
+  return counted.bytes;
 }
 
 /** Content-Length, when it describes the bytes we will read (not for compressed bodies). */
