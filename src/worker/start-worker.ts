@@ -1,8 +1,7 @@
-import { type ScheduledTask, schedule, setRunCoordinator, validate } from "node-cron";
+import { type ScheduledTask, schedule, setRunCoordinator } from "node-cron";
 import type { Config } from "../config/config.js";
 import type { Database } from "../db/open-database.js";
 import { findLatestAppliedRun } from "../db/tables/sync-runs.js";
-import { ConfigError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { checkEventRetention, makeScheduledPrune } from "../retention/index.js";
 import { makeSyncDependencies } from "../sync/make-sync-dependencies.js";
@@ -40,17 +39,6 @@ export async function startWorker(
   logger: Logger,
   hooks: WorkerHooks = {},
 ): Promise<Worker> {
-  for (const [name, expression] of [
-    ["SYNC_SCHEDULE", config.sync.schedule],
-    ["EXPIRY_SCAN_SCHEDULE", config.expiry.scanSchedule],
-    ["RETENTION_SCHEDULE", config.retention.schedule],
-  ] as const) {
-    if (!validate(expression)) {
-      throw new ConfigError(
-        `Invalid configuration:\n  - ${name}: "${expression}" is not a cron expression`,
-      );
-    }
-  }
   checkEventRetention(config.retention.eventRetentionMs, config.expiry.windowsMs);
   const abort = new AbortController();
   const metrics = makeWorkerMetrics(database.prisma, config.expiry.windowsMs);
