@@ -9,8 +9,7 @@ import { makePrisma } from "../src/db/prisma.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { startSimulator } from "../src/simulator/index.js";
-import { syncOnce } from "../src/sync/sync-once.js";
-import { benchPool, benchSyncSettings, churn, freshDatabase } from "./bench-database.js";
+import { benchPool, benchSync, churn, freshDatabase } from "./bench-database.js";
 
 const [serverUrl = "postgresql://postgres@127.0.0.1:5432/postgres", scaleList = "100000"] =
   process.argv.slice(2);
@@ -58,15 +57,7 @@ for (const scale of scaleList.split(",").map(Number)) {
     await pool.query("CHECKPOINT"); // the previous run's dirty pages are not this run's cost
     timings = [];
     const started = performance.now();
-    const outcome = await syncOnce(
-      {
-        db: { pool, prisma },
-        streamFiles: (sink) => client.streamFiles(sink),
-        logger: silentLogger,
-        settings: benchSyncSettings,
-      },
-      { trigger: "manual" },
-    );
+    const outcome = await benchSync({ pool, prisma }, client);
     const wallMs = performance.now() - started;
     console.log(
       `\n${scale} ${scenario}: ${outcome.status} ${JSON.stringify(outcome.counts)} ${wallMs.toFixed(0)} ms`,

@@ -4,10 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
 import { recreateDatabase, startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
+import type { DatabaseHandles } from "../src/db/open-database.js";
 import { makePool } from "../src/db/pool.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { findFreePort } from "../src/net/find-free-port.js";
+import type { NovitaClient } from "../src/novita/index.js";
 import type { Simulator } from "../src/simulator/index.js";
+import { type SyncOutcome, syncOnce } from "../src/sync/sync-once.js";
 import type { SyncSettings } from "../src/sync/sync-settings.js";
 
 /**
@@ -65,10 +68,23 @@ export function benchPool(url: string, poolSize: number): pg.Pool {
 }
 
 /** The sync settings of every benchmark run: the defaults that matter for speed, no bootstrap events. */
-export const benchSyncSettings: SyncSettings = {
+const benchSyncSettings: SyncSettings = {
   disappearanceConfirmations: 1,
   massDisappearanceMin: 10,
   massDisappearanceRatio: 0.5,
   guardConfirmations: 3,
   emitCreatedOnBootstrap: false,
 };
+
+/** One sync run as every benchmark times it: the bench settings, nothing logged. */
+export function benchSync(db: DatabaseHandles, client: NovitaClient): Promise<SyncOutcome> {
+  return syncOnce(
+    {
+      db,
+      streamFiles: (sink) => client.streamFiles(sink),
+      logger: silentLogger,
+      settings: benchSyncSettings,
+    },
+    { trigger: "manual" },
+  );
+}

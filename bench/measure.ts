@@ -7,8 +7,7 @@ import { makePrisma } from "../src/db/prisma.js";
 import { copyListing } from "../src/db/stage-listing.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
-import { syncOnce } from "../src/sync/sync-once.js";
-import { benchPool, benchSyncSettings } from "./bench-database.js";
+import { benchPool, benchSync } from "./bench-database.js";
 import { peakRssMb } from "./peak-rss.js";
 import { stageListingThroughPrisma } from "./stage-listing-prisma.js";
 
@@ -65,15 +64,7 @@ if (mode === "floor" || mode === "floor-unnest") {
   const prisma = makePrisma(pool);
   await prisma.$queryRaw`SELECT 1`;
   const syncStarted = performance.now();
-  const outcome = await syncOnce(
-    {
-      db: { pool, prisma },
-      streamFiles: (sink) => client.streamFiles(sink),
-      logger: silentLogger,
-      settings: benchSyncSettings,
-    },
-    { trigger: "manual" },
-  );
+  const outcome = await benchSync({ pool, prisma }, client);
   await prisma.$disconnect();
   if (outcome.status !== "succeeded") throw outcome.error ?? new Error(outcome.status);
   detail = { ...outcome.counts, syncMs: performance.now() - syncStarted };
