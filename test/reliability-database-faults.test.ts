@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { closeAfterAll } from "./helpers/cleanup.js";
 import { mirrorViolations, rowsWrittenByRun } from "./helpers/reliability-invariants.js";
+import { terminateSyncSession } from "./helpers/sync-lock.js";
 import { waitFor } from "./helpers/wait-for.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 import { startWorkerBed, type WorkerBed } from "./helpers/worker-bed.js";
@@ -45,11 +46,7 @@ describe("reliability: the database fails under a running worker", () => {
       (await bed.runs()).find((r) => r.status === "running"),
     );
     // The run's own session is the one holding the sync lock.
-    const terminated = await bed.db.query(
-      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-        WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
-    );
-    expect(terminated).toHaveLength(1);
+    expect(await terminateSyncSession(bed.db)).toBe(1);
 
     const next = await waitFor(
       "a later run to succeed",

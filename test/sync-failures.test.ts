@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { terminateSyncSession } from "./helpers/sync-lock.js";
 import { startSyncScenario } from "./helpers/sync-scenario.js";
 import { waitFor } from "./helpers/wait-for.js";
 
@@ -103,10 +104,7 @@ describe("sync: concurrency", () => {
     // Kill the run's session (the one holding the sync lock) while it waits for the (delayed)
     // listing.
     await waitFor("the run to ask for the listing", () => s.simulator.requests > 0);
-    await s.db.query(
-      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-        WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
-    );
+    expect(await terminateSyncSession(s.db)).toBe(1);
     const failed = await running;
     expect(failed.status).toBe("failed");
     expect(await s.db.query("SELECT count(*)::int AS n FROM files")).toEqual([{ n: 0 }]);

@@ -13,7 +13,7 @@ import {
 // staged on the same connection (COPY, also an exception).
 
 /** Advisory lock key held by the one process that is syncing ("NFSsyn"). */
-const syncLockKey = 0x4e4653_73796e;
+export const syncLockKey = 0x4e4653_73796e;
 /**
  * A transaction lock taken by the apply while it reads the staging tables and by their emptying,
  * so a run whose session died mid-apply (its sync lock gone) keeps its staged rows to the end.
