@@ -178,6 +178,29 @@ describe("a listing streamed into staging", () => {
     expect(warning).toMatchObject({ count: 1, ids: [repeated.id] });
   }, 60_000);
 
+  it("keeps the last occurrence of each id when more than 10,000 ids repeat (the whole staged listing is checked)", async () => {
+    const bed = await streamingBed();
+    const files = bed.simulator.store.generate(10_500, { seed: 11 });
+    const again = files.map((f) => ({ ...f, filename: `again-${f.filename}` }));
+    bed.simulator.faults.always({
+      kind: "raw",
+      body: JSON.stringify({ code: "200", message: "success", data: [...files, ...again] }),
+    });
+    const capture = capturingLogger();
+
+    const outcome = await bed.sync(capture.logger);
+
+    expect(outcome.status).toBe("succeeded");
+    expect(outcome.counts).toMatchObject({ filesSeen: 10_500, created: 10_500 });
+    const [kept] = await bed.db.query(
+      "SELECT count(*)::int AS n, count(*) FILTER (WHERE filename LIKE 'again-%')::int AS later FROM files",
+    );
+    expect(kept).toEqual({ n: 10_500, later: 10_500 });
+    const warning = capture.records().find((r) => String(r.msg).includes("repeated file ids"));
+    expect(warning).toMatchObject({ count: 10_500 });
+    expect(warning?.ids).toHaveLength(10);
+  }, 60_000);
+
   it("stages from scratch under a run id used before (sync_runs truncated, ids restarted)", async () => {
     const bed = await streamingBed();
     bed.simulator.store.generate(6_000, { seed: 9 });
