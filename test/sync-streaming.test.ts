@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Logger } from "../src/logging/logger.js";
 import { makeNovitaClient } from "../src/novita/index.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { fingerprintOf } from "../src/sync/id-fingerprints.js";
 import { syncOnce } from "../src/sync/sync-once.js";
 import { closeAfterAll } from "./helpers/cleanup.js";
 import { fastBackoffSleep } from "./helpers/fast-backoff-sleep.js";
@@ -199,6 +200,28 @@ describe("a listing streamed into staging", () => {
     const warning = capture.records().find((r) => String(r.msg).includes("repeated file ids"));
     expect(warning).toMatchObject({ count: 10_500 });
     expect(warning?.ids).toHaveLength(10);
+  }, 60_000);
+
+  it("keeps both of two different ids that share a fingerprint, and warns of no repeat", async () => {
+    const bed = await streamingBed();
+    // Found by search: the first pair of `file-<base 36>` ids whose 32-bit fingerprints are equal.
+    const twins = ["file-3nlk", "file-3p4q"];
+    expect(fingerprintOf(twins[0]!)).toBe(fingerprintOf(twins[1]!));
+    const files = bed.simulator.store.generate(6_000, { seed: 10 });
+    const items = [...files, ...twins.map((id, n) => ({ ...files[n]!, id }))];
+    bed.simulator.faults.always({
+      kind: "raw",
+      body: JSON.stringify({ code: "200", message: "success", data: items }),
+    });
+    const capture = capturingLogger();
+
+    const outcome = await bed.sync(capture.logger);
+
+    expect(outcome.status).toBe("succeeded");
+    expect(outcome.counts).toMatchObject({ filesSeen: 6_002, created: 6_002 });
+    const kept = await bed.db.query("SELECT id FROM files WHERE id = ANY($1) ORDER BY id", [twins]);
+    expect(kept.map((row) => row.id)).toEqual(twins);
+    expect(capture.records().some((r) => String(r.msg).includes("repeated file ids"))).toBe(false);
   }, 60_000);
 
   it("stages from scratch under a run id used before (sync_runs truncated, ids restarted)", async () => {
