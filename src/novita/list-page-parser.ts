@@ -43,7 +43,12 @@ export class ListPageParser {
   #rootIsObject = false;
   #rootClosed = false;
   #key: string | null = null;
-  /** Builds the current item (depth ≥ 3) or envelope field value. */
+  /**
+   * Builds values: one for the whole body, as an Assembler that has finished a value starts the
+   * next afresh (an Assembler a value was a million of them, each with its own closure and stack).
+   */
+  readonly #valueAssembler = new Assembler();
+  /** #valueAssembler while it builds an item (depth ≥ 3) or an envelope field, else null. */
   #assembler: Assembler | null = null;
   #assembling: "item" | "field" | "skip" | null = null;
   #assemblingDepth = 0;
@@ -195,7 +200,7 @@ export class ListPageParser {
     }
     this.#assembling = kind;
     this.#assemblingDepth = 0;
-    if (kind !== "skip") this.#assembler = new Assembler();
+    if (kind !== "skip") this.#assembler = this.#valueAssembler;
     this.#assemble(token, items);
   }
 
