@@ -67,21 +67,21 @@ function unescapeField(value: string): string {
 }
 
 /**
- * Stages ids of listed items that are not staged files (invalid, refused) at positions
- * `firstPosition`, `firstPosition + 1`, ...: they count as seen. (The stager puts a file refused
- * at COPY at minus its listing position, apart from the invalid items' own numbering.)
+ * Stages ids of listed items that are not staged files (invalid, refused), each at its position:
+ * they count as seen. (The stager numbers invalid items on their own; a file refused at COPY is
+ * put at minus its listing position.)
  */
 export async function insertSeenInvalid(
   client: pg.ClientBase,
   runId: number,
   ids: readonly string[],
-  firstPosition: number,
+  positions: readonly number[],
 ): Promise<void> {
   if (ids.length === 0) return;
   await client.query(
     `INSERT INTO sync_seen_invalid (run_id, position, id)
-     SELECT $1, $3 + n - 1, id FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n)`,
-    [runId, ids, firstPosition],
+     SELECT $1, position, id FROM unnest($2::text[], $3::int[]) AS t(id, position)`,
+    [runId, ids, positions],
   );
 }
 

@@ -24,8 +24,12 @@ export const stagingLockKey = syncLockKey + 1;
 export interface SyncSession {
   /** COPYs text made of listingCopyLine lines into sync_listing, in one COPY; commits. */
   stageText(text: Buffer): Promise<void>;
-  /** Stages ids seen in the listing that are not staged files, from a position on; commits. */
-  stageSeenInvalid(runId: number, ids: readonly string[], firstPosition: number): Promise<void>;
+  /** Stages ids seen in the listing that are not staged files, each at its position; commits. */
+  stageSeenInvalid(
+    runId: number,
+    ids: readonly string[],
+    positions: readonly number[],
+  ): Promise<void>;
   /** Deletes the run's staged rows from these positions on; commits. */
   unstageFrom(runId: number, from: { position: number; invalidPosition: number }): Promise<void>;
   /** Keeps the last staged row of each repeated id (among `ids`, or all when null); commits. */
@@ -87,8 +91,8 @@ export async function withSyncSession<T>(
     try {
       return await body({
         stageText: (text) => onSession(() => copyListingText(client, text)),
-        stageSeenInvalid: (runId, ids, firstPosition) =>
-          onSession(() => insertSeenInvalid(client, runId, ids, firstPosition)),
+        stageSeenInvalid: (runId, ids, positions) =>
+          onSession(() => insertSeenInvalid(client, runId, ids, positions)),
         unstageFrom: (runId, from) => onSession(() => deleteStagedFrom(client, runId, from)),
         dropEarlierDuplicates: (runId, ids) =>
           onSession(() => deleteEarlierDuplicates(client, runId, ids)),

@@ -152,7 +152,11 @@ export class ListingStager implements ListingSink {
     invalidPosition: number,
   ): Promise<void> {
     const session = this.#session;
-    await session.stageSeenInvalid(this.#runId, invalidIds, invalidPosition);
+    await session.stageSeenInvalid(
+      this.#runId,
+      invalidIds,
+      invalidIds.map((_, offset) => invalidPosition + offset),
+    );
     if (batch.rows === 0) return;
     try {
       await session.stageText(batch.text());
@@ -187,9 +191,11 @@ export class ListingStager implements ListingSink {
     warnRefusedFiles(this.#log, refused);
     this.#refused.push(...refused);
     this.#stagedFiles += lines.length - refused.length;
-    for (const { id, position } of refused) {
-      await this.#session.stageSeenInvalid(this.#runId, [id], -position);
-    }
+    await this.#session.stageSeenInvalid(
+      this.#runId,
+      refused.map(({ id }) => id),
+      refused.map(({ position }) => -position),
+    );
   }
 
   #notePossibleRepeat(id: string): void {
