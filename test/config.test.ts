@@ -33,8 +33,12 @@ describe("loadConfig", () => {
       DATABASE_URL: "mysql://x",
       EXPIRY_WARNING_WINDOWS: "24h,soon",
       LOG_LEVEL: "loud",
+      DATABASE_POOL_SIZE: "1",
     });
     expect(message).toContain("HTTP_PORT");
+    expect(message).toContain(
+      'DATABASE_POOL_SIZE: expects a whole number from 2 up, e.g. 10 (got "1")',
+    );
     expect(message).toContain("DATABASE_URL: expects a postgres:// or postgresql:// URL");
     expect(message).toContain("EXPIRY_WARNING_WINDOWS");
     expect(message).toContain("LOG_LEVEL: expects one of");

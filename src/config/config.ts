@@ -35,7 +35,8 @@ const schema = z.object({
   MIGRATION_DATABASE_URL: optionalText.pipe(postgresUrl.optional()),
   DATA_DIR: z.string().min(1).default("./.data"),
   EMBEDDED_POSTGRES_PORT: port(54329, 1),
-  DATABASE_POOL_SIZE: int(10, 1),
+  // Two at least: a sync holds one connection (its lock and COPY) while another writes.
+  DATABASE_POOL_SIZE: int(10, 2),
   DATABASE_CONNECT_TIMEOUT_MS: int(10_000, 1),
   DATABASE_STATEMENT_TIMEOUT_MS: int(300_000, 0),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(300_000, 0),
