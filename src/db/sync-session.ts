@@ -51,7 +51,8 @@ export interface SyncSession {
    * Refreshes the staging tables' statistics, so the apply's joins are planned for the rows just
    * staged rather than for what the tables held when autovacuum last looked (a plan for an empty
    * table turns a million-row anti-join into minutes). Only the tables' owner may: for another
-   * role PostgreSQL skips it with a warning and the plan relies on autovacuum's statistics.
+   * role PostgreSQL skips it with a warning and the plan relies on autovacuum's statistics. On
+   * another pooled connection, so that it runs beside the session's own last statements.
    */
   analyzeStaging(): Promise<void>;
 }
@@ -96,13 +97,13 @@ export async function withSyncSession<T>(
         unstageFrom: (runId, from) => onSession(() => deleteStagedFrom(client, runId, from)),
         dropEarlierDuplicates: (runId, ids) =>
           onSession(() => deleteEarlierDuplicates(client, runId, ids)),
+        analyzeStaging: () =>
+          onPooledClient(pool, async (other) => {
+            await other.query("ANALYZE sync_listing, sync_seen_invalid");
+          }),
+        emptyOtherRuns: (runId) => onPooledClient(pool, (other) => deleteOtherRuns(other, runId)),
         // One simple query is one implicit transaction: the lock is held until both are empty.
         // On a failed connection it would only wait for a timeout; the next run empties them.
-        analyzeStaging: () =>
-          onSession(async () => {
-            await client.query("ANALYZE sync_listing, sync_seen_invalid");
-          }),
-        emptyOtherRuns: (runId) => deleteOtherRunsStaging(pool, runId),
         emptyStaging: () =>
           onSession(async () => {
             if (broken) return;
@@ -122,31 +123,41 @@ export async function withSyncSession<T>(
   }
 }
 
-/** See SyncSession.emptyOtherRuns. Under the staging lock, so no apply's rows go from under it. */
-async function deleteOtherRunsStaging(pool: pg.Pool, runId: number): Promise<void> {
+/**
+ * Runs `work` on another connection of the pool. As for the session, a connection dying while
+ * checked out emits `error` on the client, which would end the process without a listener (the
+ * failing query reports it); a connection whose work failed is closed, not pooled.
+ */
+async function onPooledClient<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let failed = false;
-  // As for the session: a connection dying while checked out emits `error` on the client, which
-  // would end the process without a listener. The failing query reports it to the run.
   const onClientError = () => {
     failed = true;
   };
   client.on("error", onClientError);
   try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock($1)", [stagingLockKey]);
-    await client.query("DELETE FROM sync_listing WHERE run_id <> $1", [runId]);
-    await client.query("DELETE FROM sync_seen_invalid WHERE run_id <> $1", [runId]);
-    await client.query("COMMIT");
+    return await work(client);
   } catch (error) {
-    // No ROLLBACK: on a dead or blackholed network it would wait out another query timeout.
-    // Closing the connection ends the transaction on the server just the same.
     failed = true;
     throw error;
   } finally {
     client.off("error", onClientError);
     client.release(failed ? true : undefined);
   }
+}
+
+/** See SyncSession.emptyOtherRuns. Under the staging lock, so no apply's rows go from under it. */
+async function deleteOtherRuns(client: pg.PoolClient, runId: number): Promise<void> {
+  await client.query("BEGIN");
+  // On failure no ROLLBACK: on a dead or blackholed network it would wait out another query
+  // timeout. Closing the connection (onPooledClient) ends the transaction on the server just the same.
+  await client.query("SELECT pg_advisory_xact_lock($1)", [stagingLockKey]);
+  await client.query("DELETE FROM sync_listing WHERE run_id <> $1", [runId]);
+  await client.query("DELETE FROM sync_seen_invalid WHERE run_id <> $1", [runId]);
+  await client.query("COMMIT");
 }
 
 /** Errors that mean a connection is gone (a session's lock with it), or its network is. */

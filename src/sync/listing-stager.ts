@@ -106,8 +106,11 @@ export class ListingStager implements ListingSink {
   async finish(): Promise<StagedListing> {
     await this.#ship();
     await this.#settle();
-    const duplicates = await this.#dropEarlierDuplicates();
-    await this.#session.analyzeStaging();
+    // Side by side, on two connections: each is a pass over the staged rows.
+    const [duplicates] = await Promise.all([
+      this.#dropEarlierDuplicates(),
+      this.#session.analyzeStaging(),
+    ]);
     return {
       files: this.#stagedFiles - duplicates,
       refused: this.#refused,
