@@ -39,7 +39,23 @@ async function streamingBed() {
       { trigger: "manual" },
     );
   };
-  return { db, simulator, sync };
+  /**
+   * Serves exactly these items as the listing (one body) and syncs, capturing the log: the run's
+   * outcome and the warning about repeated ids, if it gave one.
+   */
+  const syncItems = async (items: readonly unknown[]) => {
+    simulator.faults.always({
+      kind: "raw",
+      body: JSON.stringify({ code: "200", message: "success", data: items }),
+    });
+    const capture = capturingLogger();
+    const outcome = await sync(capture.logger);
+    const repeatWarning = capture
+      .records()
+      .find((r) => String(r.msg).includes("repeated file ids"));
+    return { outcome, repeatWarning };
+  };
+  return { db, simulator, sync, syncItems };
 }
 
 /** What the mirror holds, in a form two moments can be compared by. */
@@ -160,13 +176,8 @@ describe("a listing streamed into staging", () => {
     const files = bed.simulator.store.generate(12_000, { seed: 8 });
     const repeated = files[10]!;
     const items = [...files, { ...repeated, bytes: 424_242, filename: "second.jsonl" }];
-    bed.simulator.faults.always({
-      kind: "raw",
-      body: JSON.stringify({ code: "200", message: "success", data: items }),
-    });
-    const capture = capturingLogger();
 
-    const outcome = await bed.sync(capture.logger);
+    const { outcome, repeatWarning: warning } = await bed.syncItems(items);
 
     expect(outcome.status).toBe("succeeded");
     expect(outcome.counts).toMatchObject({ filesSeen: 12_000, created: 12_000 });
@@ -175,7 +186,6 @@ describe("a listing streamed into staging", () => {
     ]);
     expect(file).toMatchObject({ filename: "second.jsonl" });
     expect(Number(file?.bytes)).toBe(424_242);
-    const warning = capture.records().find((r) => String(r.msg).includes("repeated file ids"));
     expect(warning).toMatchObject({ count: 1, ids: [repeated.id] });
   }, 60_000);
 
@@ -183,13 +193,8 @@ describe("a listing streamed into staging", () => {
     const bed = await streamingBed();
     const files = bed.simulator.store.generate(10_500, { seed: 11 });
     const again = files.map((f) => ({ ...f, filename: `again-${f.filename}` }));
-    bed.simulator.faults.always({
-      kind: "raw",
-      body: JSON.stringify({ code: "200", message: "success", data: [...files, ...again] }),
-    });
-    const capture = capturingLogger();
 
-    const outcome = await bed.sync(capture.logger);
+    const { outcome, repeatWarning: warning } = await bed.syncItems([...files, ...again]);
 
     expect(outcome.status).toBe("succeeded");
     expect(outcome.counts).toMatchObject({ filesSeen: 10_500, created: 10_500 });
@@ -197,7 +202,6 @@ describe("a listing streamed into staging", () => {
       "SELECT count(*)::int AS n, count(*) FILTER (WHERE filename LIKE 'again-%')::int AS later FROM files",
     );
     expect(kept).toEqual({ n: 10_500, later: 10_500 });
-    const warning = capture.records().find((r) => String(r.msg).includes("repeated file ids"));
     expect(warning).toMatchObject({ count: 10_500 });
     expect(warning?.ids).toHaveLength(10);
   }, 60_000);
@@ -209,19 +213,14 @@ describe("a listing streamed into staging", () => {
     expect(fingerprintOf(twins[0]!)).toBe(fingerprintOf(twins[1]!));
     const files = bed.simulator.store.generate(6_000, { seed: 10 });
     const items = [...files, ...twins.map((id, n) => ({ ...files[n]!, id }))];
-    bed.simulator.faults.always({
-      kind: "raw",
-      body: JSON.stringify({ code: "200", message: "success", data: items }),
-    });
-    const capture = capturingLogger();
 
-    const outcome = await bed.sync(capture.logger);
+    const { outcome, repeatWarning } = await bed.syncItems(items);
 
     expect(outcome.status).toBe("succeeded");
     expect(outcome.counts).toMatchObject({ filesSeen: 6_002, created: 6_002 });
     const kept = await bed.db.query("SELECT id FROM files WHERE id = ANY($1) ORDER BY id", [twins]);
     expect(kept.map((row) => row.id)).toEqual(twins);
-    expect(capture.records().some((r) => String(r.msg).includes("repeated file ids"))).toBe(false);
+    expect(repeatWarning).toBeUndefined();
   }, 60_000);
 
   it("stages from scratch under a run id used before (sync_runs truncated, ids restarted)", async () => {

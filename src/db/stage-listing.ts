@@ -108,9 +108,9 @@ export async function deleteStagedFrom(
  * Leaves one staged row per id, the last the listing had (the newest state the API sent), among
  * `ids` or, when null, among all the run's rows. Returns how many rows it dropped and a few ids.
  * One pass over the run's rows whatever the plan, then a delete by position (the positions are
- * gathered once, as an init plan): it runs before the staging tables are analyzed, and a join
- * planned on statistics that still said "empty" (a nested loop re-scanning a million rows per
- * repeated id) took 15 s at a million files.
+ * gathered once, as an init plan): it runs beside the staging tables' ANALYZE, so on statistics
+ * that may still say "empty", and a join planned on those (a nested loop re-scanning a million
+ * rows per repeated id) took 15 s at a million files.
  */
 export async function deleteEarlierDuplicates(
   client: pg.ClientBase,
