@@ -66,6 +66,60 @@ describe("streaming list page parser", () => {
     );
   });
 
+  it("finds the data array wherever the envelope puts it, whatever surrounds it", () => {
+    // Keys in any order, fields that hold their own "data" keys and arrays, text that looks like
+    // structure inside strings: only the envelope's own data array holds the items.
+    const field = fc.tuple(
+      fc.constantFrom("message", "other", "meta", "note"),
+      fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.record({ data: fc.jsonValue({ maxDepth: 2 }) }),
+        fc.constantFrom('"data":[1,2]', "],[{", '\\"', "data"),
+      ),
+    );
+    const item = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ id: fc.string(), note: fc.constantFrom('"],"', "\\", '\\"', "{[", ",,") }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(field, { selector: ([key]) => key, maxLength: 4 }),
+        fc.array(item, { maxLength: 15 }),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (fields, data, at, offsets) => {
+          const entries = fields.map(
+            ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+          );
+          entries.splice(at % (entries.length + 1), 0, `"data":${JSON.stringify(data)}`);
+          const body = `{${entries.join(",")}}`;
+          const cuts = offsets.map((offset) => offset % (body.length + 1));
+          const { items, envelope } = parseInPieces(body, cuts);
+          expect(items).toStrictEqual(JSON.parse(body).data);
+          expect(envelope.items).toBe(data.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads a data key spelled with escapes, and only the envelope's own", () => {
+    expect(parseInPieces('{"d\\u0061ta":[{"id":"a"}]}', [3, 9]).items).toEqual([{ id: "a" }]);
+    const nested = '{"meta":{"data":[1]},"list":[{"data":[2]}],"data":[3,"data"]}';
+    expect(parseInPieces(nested, [12, 30]).items).toEqual([3, "data"]);
+    expect(failureOf('{"data":{"x":[1]}}').message).toContain("without a data array");
+  });
+
+  it("refuses empty items and stray brackets in the data array, wherever the body is cut", () => {
+    for (const data of ["[1,,2]", "[1,]", "[,1]", "[,]", "[1 2]", "[}]", "[{]", "[1]]"]) {
+      const body = `{"data":${data}}`;
+      for (let cut = 0; cut <= body.length; cut += 1) {
+        expect(failureOf(body, [cut]).message).toMatch(/not JSON|cut off/);
+      }
+    }
+    expect(parseInPieces('{"data":[ ]}', [9]).items).toEqual([]);
+  });
+
   it("keeps a __proto__ key as an own property, as JSON.parse does", () => {
     const { items } = parseInPieces('{"data":[{"id":"a","metadata":{"__proto__":{"x":1}}}]}', [17]);
     const metadata = (items[0] as { metadata: object }).metadata;
