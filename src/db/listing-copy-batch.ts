@@ -1,4 +1,5 @@
 import type { NovitaFile } from "../novita/index.js";
+import { maxAsciiLineBytes, writeAsciiCopyLine } from "./ascii-copy-line.js";
 import { listingCopyLine } from "./stage-listing.js";
 
 /** A batch is shipped once it holds this many files... */
@@ -18,14 +19,21 @@ export class ListingCopyBatch {
   #rows = 0;
   #bytes = 0;
 
-  /** Appends one file's line (see listingCopyLine). */
+  /** Appends one file's line (see listingCopyLine), written byte by byte when it is plain ASCII. */
   add(runId: number, position: number, file: NovitaFile): void {
-    const line = listingCopyLine(runId, position, file);
-    // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
-    if (this.#bytes + line.length * 3 > this.#buffer.length) this.#growBytes(line.length * 3);
     if (this.#rows === this.#ends.length) this.#growRows();
-    this.#bytes += this.#buffer.write(line, this.#bytes);
-    this.#ends[this.#rows] = this.#bytes;
+    const metadataJson = JSON.stringify(file.metadata);
+    const room = maxAsciiLineBytes(file, metadataJson);
+    if (this.#bytes + room > this.#buffer.length) this.#growBytes(room);
+    let end = writeAsciiCopyLine(this.#buffer, this.#bytes, runId, position, file, metadataJson);
+    if (end < 0) {
+      const line = listingCopyLine(runId, position, file);
+      // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+      if (this.#bytes + line.length * 3 > this.#buffer.length) this.#growBytes(line.length * 3);
+      end = this.#bytes + this.#buffer.write(line, this.#bytes);
+    }
+    this.#bytes = end;
+    this.#ends[this.#rows] = end;
     this.#rows += 1;
   }
 

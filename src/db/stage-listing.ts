@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { NovitaFile } from "../novita/index.js";
+import { unixSeconds } from "./ascii-copy-line.js";
 
 // The COPY exception (docs/architecture.md): the listing reaches the staging tables through COPY
 // on the sync's own connection, outside any transaction, so each statement commits and the apply
@@ -157,11 +158,6 @@ function* copyChunks(
 /** One file's columns of sync_listing after run_id and position, tab-separated. */
 function copyRow(file: NovitaFile): string {
   return `${field(file.id)}\t${field(file.object)}\t${field(file.filename)}\t${file.bytes}\t${field(file.purpose)}\t${unixSeconds(file.createdAt)}\t${file.expiresAt === null ? "\\N" : unixSeconds(file.expiresAt)}\t${file.totalRequests ?? "\\N"}\t${field(JSON.stringify(file.metadata))}\t${file.page}\t${file.index}`;
-}
-
-/** A time as the API sent it, whole unix seconds (the staged columns' unit; see file-columns.ts). */
-function unixSeconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
 }
 
 const needsEscape = /[\\\t\n\r]/;
