@@ -208,8 +208,9 @@ describe("a listing streamed into staging", () => {
 
   it("keeps both of two different ids that share a fingerprint, and warns of no repeat", async () => {
     const bed = await streamingBed();
-    // Found by search: the first pair of `file-<base 36>` ids whose 32-bit fingerprints are equal.
-    const twins = ["file-3nlk", "file-3p4q"];
+    // Found by search: the first pair of `file-<base 36>` ids whose 53-bit fingerprints are equal
+    // (some 60 million ids in).
+    const twins = ["file-15el7j", "file-fzjyw"];
     expect(fingerprintOf(twins[0]!)).toBe(fingerprintOf(twins[1]!));
     const files = bed.simulator.store.generate(6_000, { seed: 10 });
     const items = [...files, ...twins.map((id, n) => ({ ...files[n]!, id }))];
