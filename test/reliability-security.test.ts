@@ -148,6 +148,10 @@ describe("reliability: least privilege", () => {
     expect((await worker.get("/readyz")).status).toBe(200);
     expect(await worker.signal("SIGTERM")).toBe(0);
     expect(await db.query("SELECT count(*)::int AS n FROM files")).toEqual([{ n: 13 }]);
+    // The role may not TRUNCATE: each run deleted the previous run's staged rows instead.
+    expect(await db.query("SELECT count(DISTINCT run_id)::int AS runs FROM sync_listing")).toEqual([
+      { runs: 1 },
+    ]);
     expect(
       await db.query("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"),
     ).toEqual([{ tableowner: owner.name }]);

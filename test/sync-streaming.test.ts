@@ -224,6 +224,29 @@ describe("a listing streamed into staging", () => {
     expect(repeatWarning).toBeUndefined();
   }, 60_000);
 
+  it("deletes the previous run's staged rows instead when the staging tables cannot be truncated at once", async () => {
+    const bed = await streamingBed();
+    bed.simulator.store.generate(6_000, { seed: 12 });
+    const first = await bed.sync();
+    expect(first.status).toBe("succeeded");
+    // A reader holds sync_listing (as autovacuum might): TRUNCATE would wait for it.
+    const reader = await bed.db.pool.connect();
+    try {
+      await reader.query("BEGIN; LOCK TABLE sync_listing IN ACCESS SHARE MODE");
+      const second = await bed.sync();
+      expect(second.status).toBe("succeeded");
+      expect(second.counts).toMatchObject({ filesSeen: 6_000, created: 0 });
+      await reader.query("COMMIT");
+      const staged = await bed.db.query<{ run_id: number; n: number }>(
+        "SELECT run_id, count(*)::int AS n FROM sync_listing GROUP BY run_id",
+      );
+      expect(staged).toEqual([{ run_id: second.runId, n: 6_000 }]);
+    } finally {
+      await reader.query("ROLLBACK").catch(() => undefined);
+      reader.release();
+    }
+  }, 60_000);
+
   it("stages from scratch under a run id used before (sync_runs truncated, ids restarted)", async () => {
     const bed = await streamingBed();
     bed.simulator.store.generate(6_000, { seed: 9 });

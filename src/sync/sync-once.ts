@@ -60,11 +60,15 @@ export async function syncOnce(
     try {
       const abandoned = await closeAbandonedRuns(prisma, run.id);
       if (abandoned > 0) log.warn({ abandoned }, "closed runs left running by a process that died");
-      // Rows under this run's id can only be stale (ids restart after TRUNCATE ... RESTART
-      // IDENTITY): they go first. The previous run's rows go while this listing downloads.
-      await session.unstageFrom(run.id, { position: 1, invalidPosition: 1 });
-      const emptied = session.emptyOtherRuns(run.id);
-      emptied.catch(() => undefined);
+      // Staged rows are the previous run's, or stale. TRUNCATE empties the tables at once when
+      // the role may; else rows under this run's id (ids restart after TRUNCATE ... RESTART
+      // IDENTITY) go first, and the previous run's while this listing downloads.
+      let emptied = Promise.resolve();
+      if (!(await session.truncateStaging())) {
+        await session.unstageFrom(run.id, { position: 1, invalidPosition: 1 });
+        emptied = session.emptyOtherRuns(run.id);
+        emptied.catch(() => undefined);
+      }
       const stager = new ListingStager(session, run.id, log);
       const listing = await deps.streamFiles(stager).catch(async (error: unknown) => {
         await Promise.allSettled([stager.abandon(), emptied]);
