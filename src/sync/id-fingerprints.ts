@@ -1,6 +1,6 @@
 /**
  * A compact set of 53-bit fingerprints of file ids, to notice an id listed twice without keeping
- * the ids: 8 bytes a slot, at most half the slots used (16 MiB at a million files). A repeat it
+ * the ids: 8 bytes a slot, at most half the slots used (16 MiB at a million files, in 64 tables). A repeat it
  * reports is certain for the fingerprint, not for the id, but two different ids share a
  * fingerprint only about n²/2⁵⁴ times in a listing of n files (one listing of a million in about
  * 18,000). The caller checks the reported ids exactly in the database, so a false repeat costs a
@@ -8,13 +8,29 @@
  * repeats and so paid that pass, 0.4-0.8 s, on every sync.)
  */
 export class IdFingerprints {
-  #slots = new Float64Array(1 << 16);
-  #mask = (1 << 16) - 1;
-  #size = 0;
+  /**
+   * 64 tables, picked by the fingerprint's low bits, each doubling on its own: a table that
+   * doubles holds its old slots and its new ones at once, and a 64th of the set doing so costs
+   * little, where one table would briefly hold 8 MiB and 16 MiB at a million files.
+   */
+  readonly #shards = Array.from({ length: shardCount }, () => new FingerprintTable());
 
   /** Adds the id's fingerprint; true when it was already there. */
   add(id: string): boolean {
     const fingerprint = fingerprintOf(id);
+    return this.#shards[(fingerprint >>> 0) & (shardCount - 1)]!.add(fingerprint);
+  }
+}
+
+const shardCount = 64;
+
+/** An open-addressing set of fingerprints (linear probing, at most half full; 0 is empty). */
+class FingerprintTable {
+  #slots = new Float64Array(1 << 10);
+  #mask = (1 << 10) - 1;
+  #size = 0;
+
+  add(fingerprint: number): boolean {
     if (this.#size * 2 >= this.#slots.length) this.#grow();
     const found = place(this.#slots, this.#mask, fingerprint);
     if (!found) this.#size += 1;
@@ -30,10 +46,10 @@ export class IdFingerprints {
   }
 }
 
-/** Puts the fingerprint in its slot (linear probing); true when it was there already. */
+/** Puts the fingerprint in its slot; true when it was there already. */
 function place(slots: Float64Array, mask: number, fingerprint: number): boolean {
-  // The low 32 bits pick the slot.
-  let slot = (fingerprint % 4294967296) & mask;
+  // Bits 6 to 31 pick the slot (the low 6 picked the table; `>>>` reads the low 32 bits).
+  let slot = (fingerprint >>> 6) & mask;
   for (;;) {
     const held = slots[slot]!;
     if (held === 0) {
