@@ -39,7 +39,8 @@ export interface SyncSession {
   ): Promise<{ dropped: number; sample: string[] }>;
   /**
    * Deletes every staged row. Only the lock holder stages, so rows of another run were left by
-   * one that died. DELETE, not TRUNCATE: the runtime role has data rights only.
+   * one that died. DELETE, which any role with data rights may (the next run truncates when its
+   * role may).
    */
   emptyStaging(): Promise<void>;
   /**

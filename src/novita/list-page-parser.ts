@@ -30,8 +30,8 @@ const quotedStartChars = 2000;
  * returns the `data` items completed by each piece of text, `end` checks the envelope. The items'
  * text is cut out of the stream (DataItemsSplitter) and parsed a piece's worth at a time by
  * JSON.parse; the envelope around them goes through stream-json's streaming tokenizer, its fields
- * built by stream-json's Assembler. (stream-json alone took 2.5 times as long as JSON.parse over a
- * million items: see docs/architecture.md.) The rules are those of a whole body: anything that is
+ * built by stream-json's Assembler. (stream-json building the items too took 3.1-4.1 s for a
+ * million of them, this 2.2-2.3 s: see docs/architecture.md.) The rules are those of a whole body: anything that is
  * not an object with a `data` array fails (an unreadable answer must never look like an account
  * with zero files); a body that is not JSON or stops early is a retryable `bad_response`; an
  * error `code` is an error wherever it sits, also after `data`.
