@@ -55,7 +55,12 @@ async function streamingBed() {
       .find((r) => String(r.msg).includes("repeated file ids"));
     return { outcome, repeatWarning };
   };
-  return { db, simulator, sync, syncItems };
+  /** Staged rows per run, as sync_listing holds them between runs. */
+  const stagedRuns = () =>
+    db.query<{ run_id: number; n: number }>(
+      "SELECT run_id, count(*)::int AS n FROM sync_listing GROUP BY run_id",
+    );
+  return { db, simulator, sync, syncItems, stagedRuns };
 }
 
 /** What the mirror holds, in a form two moments can be compared by. */
@@ -160,15 +165,11 @@ describe("a listing streamed into staging", () => {
     expect(mirrored.every(({ id }) => ids.has(id))).toBe(true);
     // The retry's ids matched the failed attempt's fingerprints; no repeat was real.
     expect(capture.records().some((r) => String(r.msg).includes("repeated file ids"))).toBe(false);
-    // An applied run's rows stay staged until the next run deletes them while it downloads.
-    const staged = () =>
-      bed.db.query<{ run_id: number; n: number }>(
-        "SELECT run_id, count(*)::int AS n FROM sync_listing GROUP BY run_id",
-      );
-    expect(await staged()).toEqual([{ run_id: outcome.runId, n: 30_000 }]);
+    // An applied run's rows stay staged until the next run empties the tables.
+    expect(await bed.stagedRuns()).toEqual([{ run_id: outcome.runId, n: 30_000 }]);
     const next = await bed.sync();
     expect(next.status).toBe("succeeded");
-    expect(await staged()).toEqual([{ run_id: next.runId, n: 30_000 }]);
+    expect(await bed.stagedRuns()).toEqual([{ run_id: next.runId, n: 30_000 }]);
   }, 60_000);
 
   it("keeps the last occurrence of an id repeated far apart in the listing", async () => {
@@ -237,10 +238,7 @@ describe("a listing streamed into staging", () => {
       expect(second.status).toBe("succeeded");
       expect(second.counts).toMatchObject({ filesSeen: 6_000, created: 0 });
       await reader.query("COMMIT");
-      const staged = await bed.db.query<{ run_id: number; n: number }>(
-        "SELECT run_id, count(*)::int AS n FROM sync_listing GROUP BY run_id",
-      );
-      expect(staged).toEqual([{ run_id: second.runId, n: 6_000 }]);
+      expect(await bed.stagedRuns()).toEqual([{ run_id: second.runId, n: 6_000 }]);
     } finally {
       await reader.query("ROLLBACK").catch(() => undefined);
       reader.release();
