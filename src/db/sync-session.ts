@@ -64,6 +64,16 @@ export interface SyncSession {
    * another pooled connection, so that it runs beside the session's own last statements.
    */
   analyzeStaging(): Promise<void>;
+  /**
+   * VACUUM (ANALYZE) of `files`, for a run that has just written a large share of it (an initial
+   * import, say): the next runs read every row of it, and until autovacuum comes round (minutes
+   * later on a busy server) each of them pays for the new rows' hint bits and visibility, and is
+   * planned without statistics (1M files: the next sync's classification 2.9 s instead of 2.4 s,
+   * its count of active files 0.65 s instead of 0.27 s). On another pooled connection, after the
+   * run has committed. False when PostgreSQL skipped it (with a warning) because this role does
+   * not own the table: autovacuum does it later.
+   */
+  vacuumFiles(): Promise<boolean>;
 }
 
 /** Pools whose role may not TRUNCATE the staging tables (a role with data rights only). */
@@ -114,6 +124,20 @@ export async function withSyncSession<T>(
         analyzeStaging: () =>
           onPooledClient(pool, async (other) => {
             await other.query("ANALYZE sync_listing, sync_seen_invalid");
+          }),
+        vacuumFiles: () =>
+          onPooledClient(pool, async (other) => {
+            let skipped = false;
+            const onNotice = (notice: { severity?: string; message?: string }) => {
+              skipped ||= notice.severity === "WARNING" && /skipping/.test(notice.message ?? "");
+            };
+            other.on("notice", onNotice);
+            try {
+              await other.query("VACUUM (ANALYZE) files");
+            } finally {
+              other.off("notice", onNotice);
+            }
+            return !skipped;
           }),
         truncateStaging: () =>
           onSession(async () => {

@@ -1,12 +1,13 @@
 import { sqlStateOf } from "../db/database-error.js";
 import type { DatabaseHandles } from "../db/open-database.js";
 import type { PrismaClient } from "../db/prisma.js";
-import { isConnectionError, withSyncSession } from "../db/sync-session.js";
+import { isConnectionError, type SyncSession, withSyncSession } from "../db/sync-session.js";
 import { closeAbandonedRuns, failRun, openRun, recordSkippedRun } from "../db/tables/sync-runs.js";
 import { AppError, coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { ListingSink, ListingSummary } from "../novita/index.js";
 import { applyListing } from "./apply-listing.js";
+import { largeChangeOf } from "./large-change.js";
 import { ListingStager } from "./listing-stager.js";
 import { emptyCounts, type RunCounts } from "./run-counts.js";
 import type { SyncSettings, SyncTrigger } from "./sync-settings.js";
@@ -107,6 +108,7 @@ export async function syncOnce(
       } else {
         log.info(details, `sync ${status}`);
       }
+      await vacuumAfterLargeChange(session, counts, log);
       return { runId: run.id, status, counts, durationMs };
     } catch (thrown) {
       const error = coerceError(thrown);
@@ -134,6 +136,37 @@ export async function syncOnce(
       };
     }
   });
+}
+
+/**
+ * After a run that wrote a large share of the mirror, vacuums `files` at once (see
+ * SyncSession.vacuumFiles) rather than leave the next runs to pay for it. The run is already
+ * committed: a failure here is only logged.
+ */
+async function vacuumAfterLargeChange(
+  session: SyncSession,
+  counts: RunCounts,
+  log: Logger,
+): Promise<void> {
+  const written = largeChangeOf(counts);
+  if (written === 0) return;
+  const started = performance.now();
+  try {
+    const vacuumMs = () => Math.round(performance.now() - started);
+    if (await session.vacuumFiles()) {
+      log.info(
+        { written, vacuumMs: vacuumMs() },
+        `vacuumed files after a large change (${written} files written)`,
+      );
+    } else {
+      log.info(
+        { written },
+        "did not vacuum files after a large change: only its owner may; autovacuum will",
+      );
+    }
+  } catch (error) {
+    log.warn({ err: error }, "could not vacuum files after a large change; autovacuum will");
+  }
 }
 
 async function recordFailure(
