@@ -20,7 +20,11 @@ async function streamingBed() {
   const db = await createTestDatabase();
   const simulator = await startSimulator({ apiKey, seed: 3 });
   closeAfterAll(simulator);
-  const sync = (logger: Logger = capturingLogger().logger) => {
+  /** One run; `afterListing` runs once the listing has streamed, before the run stages its tail. */
+  const sync = (
+    logger: Logger = capturingLogger().logger,
+    afterListing: () => Promise<void> = async () => {},
+  ) => {
     const client = makeNovitaClient({
       baseUrl: simulator.baseUrl,
       apiKey,
@@ -32,7 +36,11 @@ async function streamingBed() {
     return syncOnce(
       {
         db,
-        streamFiles: (sink) => client.streamFiles(sink),
+        streamFiles: async (sink) => {
+          const summary = await client.streamFiles(sink);
+          await afterListing();
+          return summary;
+        },
         logger,
         settings: defaultSyncSettings,
       },
@@ -243,6 +251,32 @@ describe("a listing streamed into staging", () => {
       await reader.query("ROLLBACK").catch(() => undefined);
       reader.release();
     }
+  }, 60_000);
+
+  it("fails, applying nothing, when the next sync empties the staging tables before the run applies (its session lost)", async () => {
+    const bed = await streamingBed();
+    bed.simulator.store.generate(12_000, { seed: 13 });
+    expect((await bed.sync()).status).toBe("succeeded");
+    const before = await mirrorState(bed.db);
+
+    // A run that lost its session (and so the sync lock) between staging and applying: the next
+    // lock holder starts by emptying the staging tables (here once the listing has streamed; the
+    // TRUNCATE waits for the COPY in flight, and the run stages its last rows after it).
+    const lost = await bed.sync(undefined, async () => {
+      await bed.db.query("TRUNCATE sync_listing, sync_seen_invalid");
+    });
+
+    expect(lost.status).toBe("failed");
+    expect(lost.error).toMatchObject({ code: "staging_lost" });
+    expect(lost.error?.message).toMatch(/staged listing is gone \(\d+ of its 12000 files left/);
+    expect(await mirrorState(bed.db)).toEqual(before);
+    expect(
+      await bed.db.query("SELECT error_code FROM sync_runs WHERE id = $1", [lost.runId]),
+    ).toEqual([{ error_code: "staging_lost" }]);
+    const next = await bed.sync();
+    expect(next.status).toBe("succeeded");
+    expect(next.counts).toMatchObject({ filesSeen: 12_000, created: 0, disappeared: 0 });
+    expect(await mirrorState(bed.db)).toEqual(before);
   }, 60_000);
 
   it("stages from scratch under a run id used before (sync_runs truncated, ids restarted)", async () => {

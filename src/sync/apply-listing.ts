@@ -17,7 +17,7 @@ import {
 } from "../db/tables/sync-listing.js";
 import { finishRun } from "../db/tables/sync-runs.js";
 import { applyTransactionOptions, savepoint, setApplySettings } from "../db/transaction.js";
-import { coerceError } from "../errors.js";
+import { AppError, coerceError } from "../errors.js";
 import type { Logger } from "../logging/logger.js";
 import { applyChangedFiles } from "./apply-listed-files.js";
 import { disappearFiles, recordRunMisses } from "./apply-missing-files.js";
@@ -73,7 +73,10 @@ async function writeIsolatingRefused(
   const bootstrap = { emitCreated, emitBootstrapped: !emitCreated };
   await savepoint(tx, "SAVEPOINT", "listing");
   try {
-    return { applied: await writeListing(tx, settings, run, bootstrap), refused: 0 };
+    return {
+      applied: await writeListing(tx, settings, run, { ...bootstrap, staged: listing.files }),
+      refused: 0,
+    };
   } catch (thrown) {
     const error = plainDatabaseError(thrown);
     if (!isDataError(error)) throw error;
@@ -95,7 +98,8 @@ async function writeIsolatingRefused(
       })),
     );
     await leaveOutStagedFiles(tx, run.runId, [...reasons.keys()]);
-    const applied = await writeListing(tx, settings, run, bootstrap).catch((retry: unknown) => {
+    const left = { ...bootstrap, staged: listing.files - found.length };
+    const applied = await writeListing(tx, settings, run, left).catch((retry: unknown) => {
       const retryError = plainDatabaseError(retry);
       throw isDataError(retryError) ? describeDataError(coerceError(retryError), []) : retryError;
     });
@@ -105,18 +109,23 @@ async function writeIsolatingRefused(
 
 type Written = Awaited<ReturnType<typeof writeListing>>;
 
-/** Writes every file change the staged listing implies (inside the run's transaction). */
+/**
+ * Writes every file change the staged listing implies (inside the run's transaction), once it has
+ * checked that the run's `staged` files are all still there (see checkStagedFiles).
+ */
 async function writeListing(
   tx: Db,
   settings: SyncSettings,
   run: ListingRun,
-  bootstrap: { emitCreated: boolean; emitBootstrapped: boolean },
+  listing: { emitCreated: boolean; emitBootstrapped: boolean; staged: number },
 ) {
+  const { staged, ...bootstrap } = listing;
   await classifyListedFiles(tx, run);
   const missingCounts = await findMissingFiles(tx, run, {
     disappearance: settings.disappearanceConfirmations,
     guard: settings.guardConfirmations,
   });
+  checkStagedFiles(missingCounts.stagedFiles, staged);
   const created = await insertNewFiles(tx, run, bootstrap.emitCreated);
   const { updated, reappeared } = await applyChangedFiles(tx, run);
   await resetSeenMissedFiles(tx, run);
@@ -124,6 +133,21 @@ async function writeListing(
   const plan = planDisappearances(missingCounts, settings, run.force);
   const disappeared = await disappearFiles(tx, run, plan.acceptFromMisses);
   return { ...bootstrap, missingCounts, plan, created, updated, reappeared, disappeared };
+}
+
+/**
+ * Fails the run, before it writes anything, when its staged listing is not what it staged. Only
+ * the sync lock's holder stages, and the next holder empties the staging tables first: a run whose
+ * session (and with it the sync lock) was lost between staging and applying can find its rows
+ * emptied by the next run, and would then apply an empty listing (every file missing). The
+ * staging lock makes that all or nothing, so a count tells.
+ */
+function checkStagedFiles(found: number, staged: number): void {
+  if (found === staged) return;
+  throw new AppError(
+    "staging_lost",
+    `the run's staged listing is gone (${found} of its ${staged} files left in sync_listing): another sync emptied the staging tables after this run lost its database session; nothing was applied, and the next run lists again`,
+  );
 }
 
 /**

@@ -159,6 +159,8 @@ export async function resetSeenMissedFiles(db: Db, run: RunContext): Promise<voi
 
 /** Counts of the active files absent from the listing (see findMissingFiles). */
 export interface MissingFileCounts {
+  /** The run's staged files as the apply finds them (the caller checks them against its own). */
+  stagedFiles: number;
   activeFiles: number;
   candidates: number;
   confirmedPastGuard: number;
@@ -178,12 +180,12 @@ export async function findMissingFiles(
   confirmations: { disappearance: number; guard: number },
 ): Promise<MissingFileCounts> {
   const runId = Prisma.sql`${run.runId}::int`;
-  const [listed] = await db.$queryRaw<{ active: number; listedActive: number }[]>`
+  const [listed] = await db.$queryRaw<{ active: number; staged: number; notActive: number }[]>`
     SELECT (SELECT count(*) FROM files WHERE status = 'active')::int AS active,
-           ((SELECT count(*) FROM sync_listing WHERE run_id = ${runId})
-            - (SELECT count(*) FROM listing_actions
-                WHERE action = 'new' OR old_status = 'disappeared'))::int AS "listedActive"`;
-  if (listed!.active > listed!.listedActive) {
+           (SELECT count(*) FROM sync_listing WHERE run_id = ${runId})::int AS staged,
+           (SELECT count(*) FROM listing_actions
+             WHERE action = 'new' OR old_status = 'disappeared')::int AS "notActive"`;
+  if (listed!.active > listed!.staged - listed!.notActive) {
     await withoutNestedLoops(
       db,
       (db) => db.$executeRaw`
@@ -199,12 +201,14 @@ export async function findMissingFiles(
     await db.$executeRaw`
       CREATE TEMP TABLE missing (id text, misses integer, newly_missing boolean) ON COMMIT DROP`;
   }
-  const [counts] = await db.$queryRaw<Omit<MissingFileCounts, "activeFiles">[]>`
+  const [counts] = await db.$queryRaw<
+    Pick<MissingFileCounts, "candidates" | "confirmedPastGuard">[]
+  >`
     SELECT count(*) FILTER (WHERE misses >= ${confirmations.disappearance}::int)::int AS candidates,
            count(*) FILTER (WHERE misses >= greatest(${confirmations.disappearance}::int, ${confirmations.guard}::int))::int
              AS "confirmedPastGuard"
       FROM missing`;
-  return { activeFiles: listed!.active, ...counts! };
+  return { stagedFiles: listed!.staged, activeFiles: listed!.active, ...counts! };
 }
 
 /**
