@@ -9,8 +9,9 @@ import { capturingLogger } from "./helpers/simulator-harness.js";
 import { defaultSyncSettings } from "./helpers/sync-scenario.js";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 
-// A run that writes a large share of the mirror (an initial import) vacuums `files` at once, so
-// the next runs, which read all of it, do not pay for the new rows' visibility and statistics.
+// A run that writes a large share of the mirror (an initial import) vacuums `files` and
+// `file_versions` at once, so the next runs, which read all of `files`, do not pay for the new
+// rows' visibility and statistics, nor run beside autovacuum's pass over them.
 
 const apiKey = "sk-test-maintenance-key";
 const roles = useTestRoles();
@@ -32,36 +33,42 @@ async function maintenanceBed(files: number) {
       { trigger: "manual" },
     );
     const records = capture.records();
-    const vacuumed = records.find((r) => String(r.msg).startsWith("vacuumed files"));
-    const notVacuumed = records.find((r) => String(r.msg).startsWith("did not vacuum files"));
+    const vacuumed = records.find((r) => String(r.msg).startsWith("vacuumed files and"));
+    const notVacuumed = records.find((r) => String(r.msg).startsWith("did not vacuum files and"));
     return { outcome, vacuumed, notVacuumed };
   };
-  /** Manual VACUUMs of files so far, and whether they set its visibility map and statistics. */
-  const filesMaintenance = async () => {
-    const [row] = await db.query<{ vacuums: number; allVisible: boolean; analyzed: boolean }>(
-      `SELECT s.vacuum_count::int AS vacuums, c.relallvisible = c.relpages AND c.relpages > 0 AS "allVisible",
+  /**
+   * Manual VACUUMs of files and file_versions so far, and whether they set the tables' visibility
+   * maps and statistics.
+   */
+  const mirrorMaintenance = async () =>
+    db.query<{ table: string; vacuums: number; allVisible: boolean; analyzed: boolean }>(
+      `SELECT s.relname AS table, s.vacuum_count::int AS vacuums,
+              c.relallvisible = c.relpages AND c.relpages > 0 AS "allVisible",
               s.last_analyze IS NOT NULL AS analyzed
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-        WHERE s.relname = 'files'`,
+        WHERE s.relname IN ('files', 'file_versions') ORDER BY s.relname`,
     );
-    return row!;
-  };
-  return { db, simulator, sync, filesMaintenance };
+  return { db, simulator, sync, mirrorMaintenance };
 }
 
 describe("sync: maintenance after a large change", () => {
-  it("vacuums and analyzes files after an initial import, not after a run that changed a few files", async () => {
+  it("vacuums and analyzes files and file_versions after an initial import, not after a run that changed a few files", async () => {
     const bed = await maintenanceBed(12_000);
-    const before = await bed.filesMaintenance();
+    expect((await bed.mirrorMaintenance()).map((t) => t.vacuums)).toEqual([0, 0]);
     const imported = await bed.sync();
     expect(imported.outcome.status).toBe("succeeded");
     expect(imported.outcome.counts.created).toBe(12_000);
     expect(imported.vacuumed).toMatchObject({ written: 12_000 });
-    expect(await bed.filesMaintenance()).toEqual({
-      vacuums: before.vacuums + 1,
-      allVisible: true,
-      analyzed: true,
-    });
+    const vacuumed = await bed.mirrorMaintenance();
+    expect(vacuumed).toEqual(
+      ["file_versions", "files"].map((table) => ({
+        table,
+        vacuums: 1,
+        allVisible: true,
+        analyzed: true,
+      })),
+    );
 
     const [first, second] = bed.simulator.store.list();
     bed.simulator.store.update(first!.id, { bytes: first!.bytes + 1 });
@@ -70,10 +77,10 @@ describe("sync: maintenance after a large change", () => {
     expect(small.outcome.counts).toMatchObject({ updated: 1, disappeared: 1 });
     expect(small.vacuumed).toBeUndefined();
     expect(small.notVacuumed).toBeUndefined();
-    expect((await bed.filesMaintenance()).vacuums).toBe(before.vacuums + 1);
+    expect(await bed.mirrorMaintenance()).toEqual(vacuumed);
   }, 60_000);
 
-  it("leaves the vacuum to autovacuum when the runtime role does not own files: the import still succeeds", async () => {
+  it("leaves the vacuum to autovacuum when the runtime role does not own the tables: the import still succeeds", async () => {
     const bed = await maintenanceBed(10_000);
     const runtime = await roles.create("nfs_maint");
     for (const grant of runtimeGrants(bed.db.name, runtime.name)) await bed.db.query(grant);
@@ -84,7 +91,7 @@ describe("sync: maintenance after a large change", () => {
     expect(imported.outcome.counts.created).toBe(10_000);
     expect(imported.vacuumed).toBeUndefined();
     expect(imported.notVacuumed).toMatchObject({ written: 10_000 });
-    expect((await bed.filesMaintenance()).vacuums).toBe(0);
+    expect((await bed.mirrorMaintenance()).map((t) => t.vacuums)).toEqual([0, 0]);
     expect(await bed.db.query("SELECT count(*)::int AS n FROM files")).toEqual([{ n: 10_000 }]);
   }, 60_000);
 });

@@ -65,15 +65,17 @@ export interface SyncSession {
    */
   analyzeStaging(): Promise<void>;
   /**
-   * VACUUM (ANALYZE) of `files`, for a run that has just written a large share of it (an initial
-   * import, say): the next runs read every row of it, and until autovacuum comes round (minutes
-   * later on a busy server) each of them pays for the new rows' hint bits and visibility, and is
-   * planned without statistics (1M files: the next sync's classification 2.9 s instead of 2.4 s,
-   * its count of active files 0.65 s instead of 0.27 s). On another pooled connection, after the
-   * run has committed. False when PostgreSQL skipped it (with a warning) because this role does
-   * not own the table: autovacuum does it later.
+   * VACUUM (ANALYZE) of `files` and `file_versions`, for a run that has just written a large
+   * share of them (an initial import, say). Every run reads all of `files`, and until autovacuum
+   * comes round (minutes later on a busy server) each pays for the new rows' hint bits and
+   * visibility and is planned without statistics (1M files: the next sync's classification 2.9 s
+   * instead of 2.4 s, its count of active files 0.65 s instead of 0.27 s); the reports read
+   * `file_versions` index-only, which needs its visibility map; and autovacuum's own pass over
+   * both would otherwise run beside the next sync. On another pooled connection, after the run
+   * has committed. False when PostgreSQL skipped a table (with a warning) because this role does
+   * not own it: autovacuum does it later.
    */
-  vacuumFiles(): Promise<boolean>;
+  vacuumMirror(): Promise<boolean>;
 }
 
 /** Pools whose role may not TRUNCATE the staging tables (a role with data rights only). */
@@ -125,7 +127,7 @@ export async function withSyncSession<T>(
           onPooledClient(pool, async (other) => {
             await other.query("ANALYZE sync_listing, sync_seen_invalid");
           }),
-        vacuumFiles: () =>
+        vacuumMirror: () =>
           onPooledClient(pool, async (other) => {
             let skipped = false;
             const onNotice = (notice: { severity?: string; message?: string }) => {
@@ -133,7 +135,7 @@ export async function withSyncSession<T>(
             };
             other.on("notice", onNotice);
             try {
-              await other.query("VACUUM (ANALYZE) files");
+              await other.query("VACUUM (ANALYZE) files, file_versions");
             } finally {
               other.off("notice", onNotice);
             }

@@ -139,8 +139,8 @@ export async function syncOnce(
 }
 
 /**
- * After a run that wrote a large share of the mirror, vacuums `files` at once (see
- * SyncSession.vacuumFiles) rather than leave the next runs to pay for it. The run is already
+ * After a run that wrote a large share of the mirror, vacuums its tables at once (see
+ * SyncSession.vacuumMirror) rather than leave the next runs to pay for it. The run is already
  * committed: a failure here is only logged.
  */
 async function vacuumAfterLargeChange(
@@ -152,20 +152,23 @@ async function vacuumAfterLargeChange(
   if (written === 0) return;
   const started = performance.now();
   try {
-    const vacuumMs = () => Math.round(performance.now() - started);
-    if (await session.vacuumFiles()) {
+    if (await session.vacuumMirror()) {
+      const vacuumMs = Math.round(performance.now() - started);
       log.info(
-        { written, vacuumMs: vacuumMs() },
-        `vacuumed files after a large change (${written} files written)`,
+        { written, vacuumMs },
+        `vacuumed files and file_versions after a large change (${written} files written)`,
       );
     } else {
       log.info(
         { written },
-        "did not vacuum files after a large change: only its owner may; autovacuum will",
+        "did not vacuum files and file_versions after a large change: only their owner may; autovacuum will",
       );
     }
   } catch (error) {
-    log.warn({ err: error }, "could not vacuum files after a large change; autovacuum will");
+    log.warn(
+      { err: error },
+      "could not vacuum files and file_versions after a large change; autovacuum will",
+    );
   }
 }
 
