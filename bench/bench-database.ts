@@ -15,7 +15,9 @@ import type { SyncSettings } from "../src/sync/sync-settings.js";
 
 /**
  * The server a benchmark runs on: `serverUrl` from the environment (a URL allowed to create
- * databases), else an embedded PostgreSQL in a temporary directory, removed by `stop`.
+ * databases), else an embedded PostgreSQL in a temporary directory, removed by `stop`, or when
+ * the benchmark is interrupted (Ctrl-C, SIGTERM): the server runs in its own session, so it would
+ * otherwise outlive the benchmark, with its data, and load the machine's next measurements.
  */
 export async function benchServer(
   serverUrl: string | undefined,
@@ -27,13 +29,19 @@ export async function benchServer(
     port: await findFreePort(),
     logger: silentLogger,
   });
-  return {
-    serverUrl: embedded.url.replace(/\/[^/]*$/, "/postgres"),
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await embedded.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping the benchmark's embedded PostgreSQL`);
+    void stop().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return { serverUrl: embedded.url.replace(/\/[^/]*$/, "/postgres"), stop };
 }
 
 /** Drops and creates database `name` on the server; returns its URL. */
