@@ -1,37 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { makeNovitaClient } from "../src/novita/index.js";
-import { startSimulator } from "../src/simulator/index.js";
-import { syncOnce } from "../src/sync/sync-once.js";
-import { closeAfterAll, onCleanup } from "./helpers/cleanup.js";
+import type { DatabaseHandles } from "../src/db/open-database.js";
+import { onCleanup } from "./helpers/cleanup.js";
 import { connectDatabase } from "./helpers/connect-database.js";
 import { runtimeGrants, useTestRoles } from "./helpers/reliability-roles.js";
 import { capturingLogger } from "./helpers/simulator-harness.js";
-import { defaultSyncSettings } from "./helpers/sync-scenario.js";
-import { createTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { startSyncScenario } from "./helpers/sync-scenario.js";
 
 // A run that writes a large share of the mirror (an initial import) vacuums `files` and
 // `file_versions` at once, so the next runs, which read all of `files`, do not pay for the new
 // rows' visibility and statistics, nor run beside autovacuum's pass over them.
 
-const apiKey = "sk-test-maintenance-key";
 const roles = useTestRoles();
 
 async function maintenanceBed(files: number) {
-  const db = await createTestDatabase();
-  const simulator = closeAfterAll(await startSimulator({ apiKey, seed: 11 }));
+  const { db, simulator, sync: syncOnScenario } = await startSyncScenario();
   simulator.store.generate(files, { seed: 11 });
-  const sync = async (handles: Pick<TestDatabase, "pool" | "prisma"> = db) => {
+  const sync = async (handles?: DatabaseHandles) => {
     const capture = capturingLogger();
-    const client = makeNovitaClient({ baseUrl: simulator.baseUrl, apiKey, logger: capture.logger });
-    const outcome = await syncOnce(
-      {
-        db: handles,
-        streamFiles: (sink) => client.streamFiles(sink),
-        logger: capture.logger,
-        settings: defaultSyncSettings,
-      },
-      { trigger: "manual" },
-    );
+    const outcome = await syncOnScenario({ logger: capture.logger, db: handles });
     const records = capture.records();
     const vacuumed = records.find((r) => String(r.msg).startsWith("vacuumed files and"));
     const notVacuumed = records.find((r) => String(r.msg).startsWith("did not vacuum files and"));

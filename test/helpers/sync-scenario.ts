@@ -1,4 +1,5 @@
-import { silentLogger } from "../../src/logging/logger.js";
+import type { DatabaseHandles } from "../../src/db/open-database.js";
+import { type Logger, silentLogger } from "../../src/logging/logger.js";
 import { makeNovitaClient } from "../../src/novita/index.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type SyncOutcome, syncOnce } from "../../src/sync/sync-once.js";
@@ -24,8 +25,16 @@ export type Row = Record<string, any>;
 export interface SyncScenario {
   db: TestDatabase;
   simulator: Simulator;
-  /** One sync run against the simulator, as `sync` runs it. */
-  sync(options?: { force?: boolean; settings?: Partial<SyncSettings> }): Promise<SyncOutcome>;
+  /**
+   * One sync run against the simulator, as `sync` runs it: on the scenario's database unless
+   * `db` (another role's connections, say), logging to `logger` when given.
+   */
+  sync(options?: {
+    force?: boolean;
+    settings?: Partial<SyncSettings>;
+    logger?: Logger;
+    db?: DatabaseHandles;
+  }): Promise<SyncOutcome>;
   events(): Promise<{ seq: number; type: string; file_id: string | null; data: Row }[]>;
   file(id: string): Promise<Row | undefined>;
   versions(id: string): Promise<Row[]>;
@@ -52,9 +61,9 @@ export async function startSyncScenario(
     sync: (options = {}) =>
       syncOnce(
         {
-          db,
+          db: options.db ?? db,
           streamFiles: (sink) => client.streamFiles(sink),
-          logger: silentLogger,
+          logger: options.logger ?? silentLogger,
           settings: { ...defaultSyncSettings, ...settings, ...options.settings },
         },
         { trigger: "manual", force: options.force },
